@@ -1,0 +1,1 @@
+"""What-if adjustments on sample paths, target semantics, attainment and risk tables."""
