@@ -1,13 +1,16 @@
 """targetcast command line: parse -> call the library -> render. No statistics here.
 
-Results go to stdout (tables, or only data for csv/json/markdown); progress and
+Results go to stdout (rich tables, or only data for csv/json/markdown); progress and
 diagnostics go to stderr. Domain errors exit 1 with a message (and a problems table),
-usage errors exit 2, never a traceback.
+usage errors exit 2, never a traceback. The seed is echoed so every run can be repeated.
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -15,16 +18,19 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from forecast.errors import ForecastError
 from history.problems import DataError, problems_frame
 
 app = typer.Typer(
-    help="Will each plan indicator reach its target, and how likely is that?",
+    help="targetcast — will each plan indicator reach its target, and how likely is that?",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 err = Console(stderr=True, highlight=False)
@@ -37,9 +43,45 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# --------------------------------------------------------------------------- plumbing
+
+def _width() -> int | None:
+    # Piped or captured output gets a wide fixed width so risk tables are not squashed.
+    if sys.stdout.isatty():
+        return None
+    return int(os.environ.get("COLUMNS", "200"))
+
+
 def _stdout() -> Console:
-    # Created per call so CliRunner's captured stdout is used in tests.
-    return Console(highlight=False, soft_wrap=False)
+    # Created per call so the stdout captured by tests (CliRunner) is the one written to.
+    return Console(highlight=False, width=_width(), soft_wrap=False)
+
+
+def _domain_errors():
+    from scenarios.errors import ScenarioError
+
+    return (DataError, ForecastError, ScenarioError)
+
+
+def handle_errors(fn):
+    """Turn domain errors into exit code 1 with a message (and problems table), no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except _domain_errors() as exc:
+            problems = getattr(exc, "problems", ())
+            fail(str(exc), problems)
+        except UnicodeDecodeError as exc:  # pragma: no cover - readers convert these to DataError
+            fail(f"Cannot decode input: {exc}. Save the file as UTF-8 (Excel: 另存为 → CSV UTF-8).")
+
+    return wrapper
 
 
 def fail(message: str, problems=()) -> None:
@@ -50,78 +92,647 @@ def fail(message: str, problems=()) -> None:
     raise typer.Exit(1)
 
 
-def problems_table(problems) -> Table:
+def problems_table(problems, title: str = "Problems") -> Table:
     frame = problems_frame(problems)
-    t = Table(title="Problems", show_lines=False)
+    t = Table(title=title, show_lines=False)
     for col in ["severity", "file", "row", "column", "value", "problem", "fix"]:
         t.add_column(col, overflow="fold")
     for r in frame.itertuples(index=False):
         style = "red" if r.severity == "error" else "yellow"
-        t.add_row(
-            f"[{style}]{r.severity}[/]", str(r.file), "" if r.row is None or pd.isna(r.row) else str(int(r.row)),
-            str(r.column or ""), str(r.value if r.value is not None else ""), str(r.problem), str(r.fix),
-        )
+        row = "" if r.row is None or pd.isna(r.row) else str(int(r.row))
+        t.add_row(f"[{style}]{r.severity}[/]", Text(str(r.file)), row, Text(str(r.column or "")),
+                  Text("" if r.value is None else str(r.value)), Text(str(r.problem)), Text(str(r.fix)))
     return t
 
 
-def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], meta: dict | None = None,
-                table: Table | None = None) -> None:
-    """Write a result frame as table/csv/json/markdown to stdout or ``output``.
+def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
+    """Refuse to write results over an input file (input files are never modified)."""
+    if output is None:
+        return
+    out = Path(output).resolve()
+    for p in inputs:
+        if p is not None and Path(p).resolve() == out:
+            fail(f"--output {output} is one of the input files; input files are never overwritten. "
+                 "Choose another output file name.")
 
-    JSON is ``{"meta": {...}, "rows": [...]}``; CSV carries the metadata as leading
-    ``# key: value`` comment lines only when written to a file with meta given.
+
+def _atomic_write(path: Path, text: str) -> None:
+    # Write to a temporary file first so a failure never leaves a half-written result.
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, meta: dict | None = None,
+                renderables=None) -> None:
+    """Write a result as table/csv/json/markdown to stdout or ``output``.
+
+    JSON is ``{"meta": {...}, "rows": [...]}`` (UTF-8, Chinese kept readable). CSV is the plain
+    frame (machine friendly; the metadata goes to stderr). Markdown starts with a metadata line.
     """
     meta = meta or {}
     if fmt == Format.table:
+        items = renderables if renderables is not None else [frame_table(frame)]
         if output is not None:
-            console = Console(file=open(output, "w", encoding="utf-8"), width=200, highlight=False)
+            console = Console(record=True, width=200, highlight=False, file=open(os.devnull, "w"))
+            for item in items:
+                console.print(item)
+            _atomic_write(Path(output), console.export_text())
+            err.print(f"Wrote table to {output}")
         else:
             console = _stdout()
-        console.print(table if table is not None else frame_table(frame))
+            for item in items:
+                console.print(item)
         return
     if fmt == Format.csv:
         text = frame.to_csv(index=False)
     elif fmt == Format.json:
         rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        text = json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps({"meta": _jsonable(meta), "rows": rows}, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = _markdown(frame, meta)
+        text = markdown(frame, meta)
+    if meta and fmt == Format.csv:
+        err.print(" · ".join(f"{k}={v}" for k, v in meta.items()))
     if output is not None:
-        Path(output).write_text(text, encoding="utf-8")
+        _atomic_write(Path(output), text)
         err.print(f"Wrote {len(frame)} rows to {output}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
 
-def _markdown(frame: pd.DataFrame, meta: dict) -> str:
+def _jsonable(obj):
+    return json.loads(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def markdown(frame: pd.DataFrame, meta: dict | None = None) -> str:
     def cell(v) -> str:
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return ""
+        if isinstance(v, float):
+            return fmt_num(v)
         return str(v).replace("|", "\\|")
 
     lines = []
     if meta:
-        lines.append(" · ".join(f"{k}: {v}" for k, v in meta.items()))
-        lines.append("")
-    lines.append("| " + " | ".join(frame.columns) + " |")
+        lines += [" · ".join(f"{k}: {v}" for k, v in meta.items()), ""]
+    lines.append("| " + " | ".join(map(str, frame.columns)) + " |")
     lines.append("|" + "|".join("---" for _ in frame.columns) + "|")
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
-def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
-    t = Table(title=title)
+def fmt_num(v) -> str:
+    """Numbers as a planner reads them: 25,200 · 40.57 · 0.123."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    v = float(v)
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:,.1f}".rstrip("0").rstrip(".")
+    if a >= 1:
+        return f"{v:.2f}".rstrip("0").rstrip(".")
+    if a == 0:
+        return "0"
+    return f"{v:.3g}"
+
+
+def fmt_pct(v, digits: int = 0) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{100 * float(v):.{digits}f}%"
+
+
+def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
+    t = Table(title=title, caption=caption)
     for col in frame.columns:
         t.add_column(str(col), overflow="fold")
     for row in frame.itertuples(index=False):
-        t.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else
-                    (f"{v:,.4g}" if isinstance(v, float) else str(v)) for v in row])
+        t.add_row(*[Text(fmt_num(v)) if isinstance(v, float) else Text("" if v is None or v is pd.NA else str(v))
+                    for v in row])
     return t
 
 
-def main() -> None:  # pragma: no cover - console entry for `python -m cli`
+def echo_run(meta: dict) -> None:
+    """Echo what is needed to repeat the run exactly (stderr)."""
+    err.print("[dim]" + " · ".join(f"{k}={v}" for k, v in meta.items() if v is not None) + "[/]")
+
+
+# --------------------------------------------------------------------------- data loading
+
+def _load_targets(path: Optional[Path]):
+    from history.bundled import bundled_targets
+    from history.readers import load_targets
+
+    return load_targets(path) if path is not None else bundled_targets()
+
+
+def _load_series(path: Optional[Path]):
+    from history.bundled import bundled_series
+    from history.readers import load_series
+
+    return load_series(path) if path is not None else bundled_series()
+
+
+def _show_notes(*loaded) -> None:
+    notes = [n for obj in loaded if obj is not None for n in getattr(obj, "notes", ())]
+    if notes:
+        err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
+
+
+def _panel(series_frame: pd.DataFrame) -> pd.DataFrame:
+    """Reference panel for short series: the bundled provincial peers plus the user's own series."""
+    from history.bundled import bundled_series
+
+    try:
+        bundled = bundled_series().frame
+    except DataError:
+        bundled = pd.DataFrame(columns=series_frame.columns)
+    return pd.concat([series_frame, bundled], ignore_index=True)
+
+
+OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
+FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
+SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed gives the same numbers.")
+
+
+# --------------------------------------------------------------------------- commands: data
+
+@app.command()
+@handle_errors
+def plans(
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """List the plans: region, period, number of targets, how many have usable history."""
+    from history.bundled import plans_summary
+
+    _guard_output(output, [targets, series])
+    t, s = _load_targets(targets), _load_series(series)
+    frame = plans_summary(t.frame, s.frame)
+    write_frame(frame, fmt, output, meta={"targets": t.file, "series": s.file},
+                renderables=[frame_table(frame, title="Plans / 规划", caption="n_with_history: ≥ 2 observations; "
+                                         "n_projectable: ≥ 3; n_none: no observation")])
+
+
+@app.command()
+@handle_errors
+def show(
+    plan: str = typer.Argument(..., help="Plan id, e.g. wuhan_14fyp (see `targetcast plans`)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """Each target of a plan with its baseline, latest observation and how much history it has."""
+    from history.bundled import plan_detail
+
+    _guard_output(output, [targets, series])
+    t, s = _load_targets(targets), _load_series(series)
+    frame = plan_detail(plan, t.frame, s.frame)
+    table = frame_table(frame, title=f"{plan}", caption="too_short: fewer than 3 observations — projected as weak evidence or not at all")
+    write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[table])
+
+
+@app.command()
+@handle_errors
+def validate(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Series or targets files (.csv, .xlsx)."),
+    fmt: Format = FORMAT_OPT,
+):
+    """Check series/targets files and list every problem at once (file, row, column, value, fix)."""
+    from history.validation import validate_file
+
+    all_problems, summary = [], []
+    for f in files:
+        kind, problems = validate_file(f)
+        all_problems += problems
+        n_err = sum(p.severity == "error" for p in problems)
+        summary.append((str(f), kind, n_err, len(problems) - n_err))
+    frame = problems_frame(all_problems)
+    n_errors = int((frame["severity"] == "error").sum()) if len(frame) else 0
+    if fmt == Format.table:
+        if len(frame):
+            (_stdout() if n_errors == 0 else err).print(problems_table(all_problems))
+        for name, kind, n_err, n_note in summary:
+            mark = "[green]OK[/]" if n_err == 0 else "[red]FAILED[/]"
+            (err if n_errors else _stdout()).print(f"{mark} {name} ({kind}): {n_err} error(s), {n_note} note(s)")
+    else:
+        write_frame(frame, fmt, None, meta={"files": [s[0] for s in summary], "errors": n_errors})
+    if n_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def template(
+    plan: str = typer.Argument(..., help="Plan id whose targets go into the workbook."),
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False, help="The .xlsx file to create (never overwritten)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
+    first_year: Optional[int] = typer.Option(None, "--first-year", help="First year column of the history sheet."),
+    last_year: Optional[int] = typer.Option(None, "--last-year", help="Last year column of the history sheet."),
+):
+    """Write a fill-in workbook for a plan: its targets and an empty wide history sheet."""
+    from history.template import write_template
+
+    _guard_output(output, [targets])
+    t = _load_targets(targets)
+    path = write_template(t.frame, plan, output, first_year=first_year, last_year=last_year)
+    err.print(f"Wrote {path}: fill the 'history' sheet, then run "
+              f"`targetcast risk {plan} --targets {path} --series {path}`")
+
+
+# --------------------------------------------------------------------------- commands: forecast
+
+@app.command("forecast")
+@handle_errors
+def forecast_cmd(
+    series: Path = typer.Option(..., "--series", exists=True, dir_okay=False, help="Series file (long or wide)."),
+    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=30, help="Years ahead of the latest observation."),
+    to_year: Optional[int] = typer.Option(None, "--to-year", help="Project up to this year."),
+    model: str = typer.Option("auto", "--model", help="auto, naive, drift, logdrift, linear, ets, ets_damped, arima, theta, logit."),
+    levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
+    draws: int = typer.Option(2000, "--draws", min=100, max=200_000, help="Sample paths per series."),
+    seed: int = SEED_OPT,
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """Forecast fan per series and year: mean, p50 and lo_/hi_ bounds for each level."""
+    from forecast.engine import forecast_series
+
+    if (horizon is None) == (to_year is None):
+        raise typer.BadParameter("give exactly one of --horizon or --to-year", param_hint="--horizon/--to-year")
+    _guard_output(output, [series])
+    s = _load_series(series)
+    _show_notes(s)
+    last = int(s.frame["year"].max())
+    end = to_year if to_year is not None else last + horizon
+    if end <= int(s.frame["year"].min()):
+        fail(f"--to-year {end} is not after the data in {series} (years {int(s.frame['year'].min())}–{last}). "
+             "Choose a later year.")
+    fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s.frame), errors="skip")
+    skipped = fc.meta.get("skipped", {})
+    for (region, indicator), why in skipped.items():
+        err.print(f"[yellow]Skipped {region}/{indicator}:[/] {why}")
+    if not len(fc):
+        fail("No series could be projected: " + "; ".join(skipped.values()))
+    frame = fc.to_frame(levels)
+    meta = {"seed": seed, "draws": draws, "model": model, "to_year": end, "series": str(series)}
+    echo_run(meta)
+    tables = []
+    for sf in fc:
+        sub = frame[(frame.region == sf.region) & (frame.indicator == sf.indicator)]
+        cols = ["year", "p50", "mean"] + [c for lv in levels for c in (f"lo_{lv}", f"hi_{lv}")]
+        obs = ", ".join(f"{y}:{fmt_num(v)}" for y, v in zip(sf.obs_years[-6:], sf.obs_values[-6:]))
+        cap = f"model {sf.model} · observed {obs}"
+        if sf.notes:
+            cap += "\n" + "\n".join(sf.notes)
+        tables.append(frame_table(sub[cols].reset_index(drop=True), title=f"{sf.region} / {sf.indicator} {sf.unit}", caption=cap))
+    write_frame(frame, fmt, output, meta=meta, renderables=tables)
+
+
+@app.command()
+@handle_errors
+def backtest(
+    series: Path = typer.Option(..., "--series", exists=True, dir_okay=False, help="Series file."),
+    models: Optional[str] = typer.Option(None, "--models", help="Comma-separated model names (default: all that fit)."),
+    horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
+    draws: int = typer.Option(500, "--draws", min=100, max=20_000),
+    seed: int = SEED_OPT,
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """Rolling-origin accuracy (sMAPE, MASE) and interval coverage per model on your own series."""
+    from forecast.backtest import backtest as run_backtest
+
+    _guard_output(output, [series])
+    s = _load_series(series)
+    names = [m.strip() for m in models.split(",")] if models else None
+    frame = run_backtest(s.frame, models=names, horizon=horizon, draws=draws, seed=seed)
+    meta = {"seed": seed, "draws": draws, "horizon": horizon, "series": str(series)}
+    echo_run(meta)
+    write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(
+        frame, title="Rolling-origin backtest", caption="cov_80/cov_95: share of held-out values inside the 80%/95% interval "
+        "(ideal 0.80/0.95); MASE < 1 beats the in-sample naive forecast.")])
+
+
+# --------------------------------------------------------------------------- commands: risk
+
+RISK_STYLE = {"on_track": "bold green", "watch": "yellow", "at_risk": "dark_orange", "off_track": "bold red",
+              "attained": "green", "missed": "red", "no_data": "dim"}
+
+
+def _labels(lang: Lang):
+    from scenarios.labels import COLUMN_LABELS, RISK_LABELS, STATUS_LABELS
+
+    return COLUMN_LABELS[lang.value], RISK_LABELS[lang.value], STATUS_LABELS[lang.value]
+
+
+def risk_tables(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lang: Lang) -> list:
+    """Rich renderables for the risk table: one table per plan, grouped by category."""
+    cols, risk_words, status_words = _labels(lang)
+    out = []
+    for plan, rows in table.groupby("plan", sort=False):
+        region = rows["region"].iloc[0]
+        t = Table(title=f"{plan} · {region}", title_justify="left", show_lines=False, expand=False)
+        for key in ["name", "unit", "latest", "target", "range", "p_attain", "growth", "progress", "risk", "flags"]:
+            t.add_column(cols[key], overflow="fold", no_wrap=key in {"p_attain", "risk"})
+        for category, crow in rows.groupby("category", sort=False, dropna=False):
+            cat = "" if category is None or (isinstance(category, float) and pd.isna(category)) else str(category)
+            t.add_section()
+            t.add_row(Text(cat or "—", style="bold cyan"), *[""] * 9)
+            for r in crow.itertuples(index=False):
+                t.add_row(*_risk_cells(r, risk_words, status_words))
+        out.append(t)
+    out.append(_summary_panel(table, portfolio, meta, lang))
+    return out
+
+
+def _yr(v) -> str:
+    return "" if v is None or pd.isna(v) else f"{int(v)}"
+
+
+def _risk_cells(r, risk_words, status_words) -> list:
+    name = Text(str(r.name if isinstance(r.name, str) and r.name else r.indicator))
+    latest = "—" if pd.isna(r.last_value) else f"{fmt_num(r.last_value)} ({_yr(r.last_year)})"
+    op = {"up": "≥", "down": "≤"}.get(r.direction, "")
+    if bool(r.strict):
+        op = {"up": ">", "down": "<"}.get(r.direction, op)
+    target = f"{op}{fmt_num(r.target_value)} ({_yr(r.target_year)})"
+    if r.kind in ("growth_rate", "reduction", "cumulative"):
+        target += f" [{r.kind}]"
+    rng = "—" if pd.isna(r.p50) else f"{fmt_num(r.p10)}–{fmt_num(r.p50)}–{fmt_num(r.p90)}"
+    if pd.isna(r.p_attain):
+        p = "—"
+    elif r.risk in ("attained", "missed"):
+        p = f"{r.p_attain:.0%}"
+    else:
+        p = f"{r.p_attain:.2f} ± {r.p_attain_se:.3f}"
+    growth = f"{fmt_pct(r.required_growth, 1)} / {fmt_pct(r.historical_growth, 1)}"
+    progress = f"{fmt_pct(r.time_progress)} / {fmt_pct(r.completion)} {status_words.get(r.status, '')}".strip()
+    if r.status == "n/a" or (pd.isna(r.time_progress) and pd.isna(r.completion)):
+        progress = status_words.get("n/a", "—")
+    risk = Text(risk_words.get(r.risk, r.risk), style=RISK_STYLE.get(r.risk, ""))
+    if getattr(r, "outcome", None) and isinstance(r.outcome, str):
+        risk.append(f"\n→ {risk_words.get(r.outcome, r.outcome)} ({fmt_num(r.outcome_value)})", style="italic")
+    flags = Text(str(r.flags).replace(";", "\n") if isinstance(r.flags, str) else "", style="dim")
+    return [name, Text(str(r.unit or "")), latest, target, rng, p, growth, progress, risk, flags]
+
+
+def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lang: Lang) -> Panel:
+    _, risk_words, _ = _labels(lang)
+    counts = table["risk"].value_counts()
+    parts = [Text.assemble((f"{risk_words.get(k, k)} {int(counts[k])}", RISK_STYLE.get(k, "")), "  ")
+             for k in ["off_track", "at_risk", "watch", "on_track", "attained", "missed", "no_data"] if k in counts]
+    lines = [Text.assemble(*parts)]
+    if portfolio is not None and len(portfolio):
+        plan_rows = portfolio[portfolio["category"].isna()] if "category" in portfolio else portfolio
+        for r in plan_rows.itertuples(index=False):
+            zh = lang == Lang.zh
+            s = (f"{r.plan}: " + (f"预计达标 {r.expected_met:.1f}/{int(r.n_evaluable)} 项" if zh else
+                                  f"expected met {r.expected_met:.1f} of {int(r.n_evaluable)}"))
+            if not pd.isna(getattr(r, "p_all_binding", float("nan"))):
+                s += (f" · 约束性指标全部达标概率 {r.p_all_binding:.2f}" if zh else f" · P(all binding met) {r.p_all_binding:.2f}")
+            s += (f" · 至少80%达标概率 {r.p_at_least_80pct:.2f}" if zh else f" · P(≥80% met) {r.p_at_least_80pct:.2f}")
+            lines.append(Text(s))
+    run = " · ".join(f"{k}={v}" for k, v in meta.items() if k in ("as_of", "model", "draws", "seed", "scenario", "correlation"))
+    lines.append(Text(run, style="dim"))
+    title = "汇总 Summary" if lang == Lang.zh else "Summary"
+    return Panel(Text("\n").join(lines), title=title, expand=False)
+
+
+RISK_COLUMNS = ["plan", "region", "indicator", "name", "unit", "kind", "direction", "strict", "category", "attribute",
+                "target_year", "target_value", "baseline_year", "baseline_value", "as_of", "last_year", "last_value",
+                "n_obs", "p_attain", "p_attain_se", "p10", "p50", "p90", "expected_shortfall", "first_year_median",
+                "p_reached_before", "required_growth", "historical_growth", "historical_growth_3y",
+                "historical_growth_5y", "time_progress", "completion", "status", "risk", "model", "flags", "notes",
+                "outcome", "outcome_value"]
+
+
+def _risk_frame(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    cols = [c for c in RISK_COLUMNS if c in table.columns] + [c for c in table.columns if c not in RISK_COLUMNS]
+    frame = table[cols].copy()
+    if extra is not None and len(extra):
+        frame = frame.merge(extra, on=["plan", "region", "indicator"], how="left")
+    return frame
+
+
+def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
+    if scenarios_file is None:
+        if name is not None:
+            raise typer.BadParameter("--scenario needs --scenarios FILE", param_hint="--scenario")
+        return None
+    from scenarios.scenario import load_scenarios
+
+    found = load_scenarios(scenarios_file)
+    if name is None:
+        if len(found) == 1:
+            return next(iter(found.values()))
+        raise typer.BadParameter(f"choose one of: {', '.join(found)}", param_hint="--scenario")
+    if name not in found:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(found), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        fail(f"Scenario '{name}' is not in {scenarios_file} (it has: {', '.join(found)}).{hint}")
+    return found[name]
+
+
+def _correlation(value: str) -> float | str:
+    if value == "auto":
+        return "auto"
+    try:
+        rho = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"must be a number in [0, 1) or 'auto'. Got {value!r} instead.", param_hint="--correlation")
+    if not 0 <= rho < 1:
+        raise typer.BadParameter(f"must be in [0, 1). Got {value!r} instead.", param_hint="--correlation")
+    return rho
+
+
+def _thresholds(value: str) -> tuple[float, float, float]:
+    try:
+        parts = tuple(float(x) for x in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or not (1 >= parts[0] > parts[1] > parts[2] >= 0):
+        raise typer.BadParameter(f"three decreasing probabilities like 0.8,0.5,0.2. Got {value!r} instead.",
+                                 param_hint="--thresholds")
+    return parts
+
+
+@app.command()
+@handle_errors
+def risk(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    as_of: Optional[int] = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation)."),
+    scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML)."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name in --scenarios."),
+    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    seed: int = SEED_OPT,
+    model: str = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`)."),
+    correlation: str = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'."),
+    thresholds: str = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk."),
+    tol: float = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status."),
+    goal_seek: bool = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on at-risk targets."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and status words in the table."),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """The risk table: probability of reaching each target, range, growth needed, mid-term status."""
+    from scenarios.risk import assess
+
+    _guard_output(output, [targets, series, scenarios_file])
+    t, s = _load_targets(targets), _load_series(series)
+    _show_notes(t, s)
+    sc = _scenario(scenarios_file, scenario)
+    err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
+    result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
+                    scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
+                    panel=_panel(s.frame), targets_file=t.file, series_file=s.file)
+    extra = None
+    if goal_seek:
+        from scenarios.goalseek import goal_seek_table
+
+        gs = goal_seek_table(result, confidence=0.8)
+        if len(gs):
+            extra = gs[[c for c in gs.columns if c in ("plan", "region", "indicator", "uplift_needed", "add_needed")]]
+    frame = _risk_frame(result.table, extra)
+    meta = {k: result.meta.get(k) for k in ("as_of", "model", "draws", "seed", "scenario", "correlation") if k in result.meta}
+    meta.update(targets=t.file, series=s.file)
+    echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario") if k in meta})
+    renderables = risk_tables(frame, result.portfolio, meta, lang) if fmt == Format.table else None
+    if fmt == Format.table and extra is not None and len(extra):
+        renderables.append(_goal_seek_table(frame, lang))
+    write_frame(frame, fmt, output, meta=meta, renderables=renderables)
+
+
+def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
+    zh = lang == Lang.zh
+    rows = frame[frame["uplift_needed"].notna() | frame.get("add_needed", pd.Series(dtype=float)).notna()]
+    t = Table(title="达到80%把握还需 / What it takes to reach P ≥ 0.8" if zh else "What it takes to reach P(attain) ≥ 0.8",
+              title_justify="left")
+    for c in (["规划", "指标", "每年增速再提高", "或每年增加"] if zh else ["plan", "indicator", "extra growth per year", "or add per year"]):
+        t.add_column(c)
+    for r in rows.itertuples(index=False):
+        add = getattr(r, "add_needed", float("nan"))
+        t.add_row(r.plan, str(r.name or r.indicator), fmt_pct(r.uplift_needed, 1),
+                  "—" if pd.isna(add) else f"{fmt_num(add)} {r.unit or ''}")
+    return t
+
+
+@app.command()
+@handle_errors
+def compare(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
+    scenarios_file: Path = typer.Option(..., "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML)."),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Only these scenarios (repeatable)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
+    as_of: Optional[int] = typer.Option(None, "--as-of"),
+    draws: int = typer.Option(5_000, "--draws", min=100, max=1_000_000),
+    seed: int = SEED_OPT,
+    model: str = typer.Option("auto", "--model"),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """P(attain) per indicator under every scenario side by side, with the change from baseline."""
+    from scenarios.compare import compare as run_compare
+    from scenarios.scenario import load_scenarios
+
+    _guard_output(output, [targets, series, scenarios_file])
+    t, s = _load_targets(targets), _load_series(series)
+    found = load_scenarios(scenarios_file)
+    if scenario:
+        missing = [n for n in scenario if n not in found]
+        if missing:
+            fail(f"Scenario(s) {', '.join(missing)} not in {scenarios_file} (it has: {', '.join(found)}).")
+        found = {n: found[n] for n in scenario}
+    frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
+                        seed=seed, panel=_panel(s.frame), targets_file=t.file, series_file=s.file)
+    meta = {"seed": seed, "draws": draws, "model": model, "as_of": as_of, "scenarios": ",".join(found)}
+    echo_run(meta)
+    write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, list(found))])
+
+
+def _compare_table(frame: pd.DataFrame, names: list[str]) -> Table:
+    t = Table(title="Scenarios: P(attain) and change from baseline", title_justify="left")
+    for c in ["plan", "name", "target", "baseline"] + names:
+        t.add_column(c, overflow="fold")
+    for r in frame.to_dict("records"):
+        cells = [r["plan"], Text(str(r.get("name") or r["indicator"])),
+                 f"{fmt_num(r['target_value'])} ({_yr(r['target_year'])})", _p(r.get("p_baseline"))]
+        for n in names:
+            p, d = r.get(f"p_{n}"), r.get(f"d_{n}")
+            if p is None or pd.isna(p):
+                cells.append("—")
+                continue
+            style = "green" if d > 0.005 else "red" if d < -0.005 else ""
+            cells.append(Text(f"{p:.2f} ({d:+.2f})", style=style))
+        t.add_row(*cells)
+    return t
+
+
+def _p(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v):.2f}"
+
+
+@app.command()
+@handle_errors
+def suggest(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plans whose indicators to suggest for (default: every series)."),
+    to_year: int = typer.Option(2030, "--to-year", help="Target year of the next plan."),
+    confidence: float = typer.Option(0.8, "--confidence", min=0.5, max=0.99, help="Required probability of meeting the target."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
+    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
+    seed: int = SEED_OPT,
+    model: str = typer.Option("auto", "--model"),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """For drafting the next plan: the target value that would be met with the given probability."""
+    from scenarios.suggest import suggest as run_suggest
+
+    _guard_output(output, [targets, series])
+    s = _load_series(series)
+    regions = indicators = None
+    if plan:
+        t = _load_targets(targets)
+        known = sorted(set(t.frame["plan"]))
+        unknown = [p for p in plan if p not in known]
+        if unknown:
+            import difflib
+
+            close = [m for p in unknown for m in difflib.get_close_matches(p, known, n=2)]
+            fail(f"Unknown plan(s) {', '.join(unknown)}." + (f" Did you mean {', '.join(close)}?" if close else
+                                                              f" Known plans: {', '.join(known)}"))
+        sel = t.frame[t.frame["plan"].isin(plan)]
+        regions, indicators = sorted(set(sel["region"])), sorted(set(sel["indicator"]))
+    frame = run_suggest(s.frame, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
+                        panel=_panel(s.frame), regions=regions, indicators=indicators)
+    meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
+    echo_run(meta)
+    write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(
+        frame, title=f"Suggested {to_year} targets met with probability {confidence:.0%}",
+        caption="suggested: met with the stated probability; p50: the median projection. Weak-evidence series are flagged.")])
+
+
+def main() -> None:  # pragma: no cover - entry for `python -m cli`
     app()
 
 
