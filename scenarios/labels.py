@@ -1,0 +1,194 @@
+"""Display words for status and risk ids and for risk-table headers, in Chinese and English.
+
+Ids (``on_track``, ``as_expected`` ...) are what frames and machine formats carry; these labels
+are only for people reading a rendered table. The Chinese status words are the ones mid-term
+evaluation reports use (提前实现 / 快于预期 / 基本符合预期 / 滞后).
+"""
+from __future__ import annotations
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "achieved_early": "提前实现",
+        "ahead": "快于预期",
+        "as_expected": "基本符合预期",
+        "behind": "滞后",
+        "n/a": "—",
+    },
+    "en": {
+        "achieved_early": "achieved early",
+        "ahead": "ahead",
+        "as_expected": "as expected",
+        "behind": "behind",
+        "n/a": "n/a",
+    },
+}
+
+RISK_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "on_track": "可实现",
+        "watch": "需关注",
+        "at_risk": "有风险",
+        "off_track": "难以实现",
+        "attained": "已实现",
+        "missed": "未实现",
+        "no_data": "无数据",
+    },
+    "en": {
+        "on_track": "on track",
+        "watch": "watch",
+        "at_risk": "at risk",
+        "off_track": "off track",
+        "attained": "attained",
+        "missed": "missed",
+        "no_data": "no data",
+    },
+}
+
+#: Severity order used to sort the risk table (most at risk first).
+RISK_ORDER: tuple[str, ...] = ("off_track", "at_risk", "watch", "on_track", "missed", "attained", "no_data")
+
+#: Colours a renderer may use (rich style names); data, not presentation logic.
+RISK_COLOURS: dict[str, str] = {
+    "on_track": "green",
+    "watch": "yellow",
+    "at_risk": "dark_orange",
+    "off_track": "red",
+    "attained": "green",
+    "missed": "red",
+    "no_data": "dim",
+}
+
+FLAG_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "weak_evidence": "历史数据少",
+        "panel_prior": "借用同类地区",
+        "gaps": "历史有缺年",
+        "no_history": "无历史数据",
+        "no_baseline": "缺基期值",
+        "gap_in_window": "期内缺年",
+        "no_path": "无法预测到目标年",
+        "rule_vs_probability": "进度判断与概率不一致",
+        "needs_unprecedented_growth": "所需增速超历史最快",
+        "observed": "结果已知",
+        "stale_data": "最新数据早于评估年",
+        "baseline_from_series": "基期值取自序列",
+    },
+    "en": {
+        "weak_evidence": "short history",
+        "panel_prior": "borrowed from peers",
+        "gaps": "gaps in history",
+        "no_history": "no history",
+        "no_baseline": "no baseline",
+        "gap_in_window": "gap in window",
+        "no_path": "cannot project to target year",
+        "rule_vs_probability": "rule and probability disagree",
+        "needs_unprecedented_growth": "needs unprecedented growth",
+        "observed": "outcome known",
+        "stale_data": "data older than as-of",
+        "baseline_from_series": "baseline taken from series",
+    },
+}
+
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "plan": "规划",
+        "region": "地区",
+        "indicator": "指标代码",
+        "name": "指标",
+        "unit": "单位",
+        "kind": "类型",
+        "direction": "方向",
+        "strict": "严格",
+        "category": "类别",
+        "attribute": "属性",
+        "target_year": "目标年",
+        "target_value": "目标值",
+        "baseline_year": "基期年",
+        "baseline_value": "基期值",
+        "as_of": "评估年",
+        "last_year": "最新年份",
+        "last_value": "最新值",
+        "n_obs": "观测数",
+        "p_attain": "实现概率",
+        "p_attain_se": "概率标准误",
+        "p10": "P10",
+        "p50": "P50",
+        "p90": "P90",
+        "expected_shortfall": "预期缺口",
+        "first_year_median": "预计实现年份",
+        "p_reached_before": "提前实现概率",
+        "required_growth": "所需年均增速",
+        "historical_growth": "历史年均增速",
+        "historical_growth_3y": "近3年增速",
+        "historical_growth_5y": "近5年增速",
+        "time_progress": "时序进度",
+        "completion": "完成进度",
+        "status": "进度判断",
+        "risk": "风险等级",
+        "model": "模型",
+        "flags": "提示",
+        "notes": "说明",
+        "outcome": "实际结果",
+        "outcome_value": "实际值",
+    },
+    "en": {
+        "plan": "plan",
+        "region": "region",
+        "indicator": "indicator",
+        "name": "indicator",
+        "unit": "unit",
+        "kind": "kind",
+        "direction": "direction",
+        "strict": "strict",
+        "category": "category",
+        "attribute": "attribute",
+        "target_year": "target year",
+        "target_value": "target",
+        "baseline_year": "baseline year",
+        "baseline_value": "baseline",
+        "as_of": "as of",
+        "last_year": "latest year",
+        "last_value": "latest",
+        "n_obs": "obs",
+        "p_attain": "P(attain)",
+        "p_attain_se": "s.e.",
+        "p10": "P10",
+        "p50": "P50",
+        "p90": "P90",
+        "expected_shortfall": "expected shortfall",
+        "first_year_median": "first year (median)",
+        "p_reached_before": "P(early)",
+        "required_growth": "needed growth",
+        "historical_growth": "historical growth",
+        "historical_growth_3y": "growth 3y",
+        "historical_growth_5y": "growth 5y",
+        "time_progress": "time progress",
+        "completion": "completion",
+        "status": "status",
+        "risk": "risk",
+        "model": "model",
+        "flags": "flags",
+        "notes": "notes",
+        "outcome": "outcome",
+        "outcome_value": "actual",
+    },
+}
+
+
+def label(kind: str, key: str, lang: str = "zh") -> str:
+    """The display word for ``key`` in table ``kind`` ("status", "risk", "column", "flag").
+
+    Unknown keys come back unchanged so a new id never breaks a table.
+
+    Examples
+    --------
+    >>> label("status", "behind", "zh")
+    '滞后'
+    >>> label("risk", "on_track", "en")
+    'on track'
+    """
+    tables = {"status": STATUS_LABELS, "risk": RISK_LABELS, "column": COLUMN_LABELS, "flag": FLAG_LABELS}
+    if kind not in tables:
+        raise KeyError(f"Unknown label table {kind!r}; use one of {sorted(tables)}.")
+    lang = lang if lang in ("zh", "en") else "en"
+    return tables[kind][lang].get(key, key)
