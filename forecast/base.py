@@ -23,6 +23,7 @@ class Model(ABC):
     name: ClassVar[str]
     min_obs: ClassVar[int]
     positive: ClassVar[bool] = False  # True when simulated paths are guaranteed > 0
+    handles_gaps: ClassVar[bool] = True  # False: fitted on the most recent contiguous run of years
 
     @abstractmethod
     def fit(self, y: np.ndarray, years: np.ndarray | None = None) -> "Model":

@@ -1,0 +1,232 @@
+"""Tests of the forecasting models (forecast.simple, smoothing, arima, bounded) and the registry."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecast.errors import ForecastError
+from forecast.models import MODEL_NAMES, MODELS, get_model
+from forecast.simple import Drift, LinearTrend, LogDrift, Naive
+
+# A short, positive, trending series with noise (10 points), seeded.
+_RNG = np.random.default_rng(20240601)
+YEARS = np.arange(2014, 2024)
+Y = 100.0 * np.exp(np.cumsum(0.06 + 0.04 * _RNG.standard_normal(YEARS.size)))
+# The same kind of series with gaps: 2013-2018, then 2021 and 2024.
+GAP_YEARS = np.array([2013, 2014, 2015, 2016, 2017, 2018, 2021, 2024])
+
+SIMPLE = [Naive, Drift, LogDrift, LinearTrend]
+ALL = list(MODELS.values())
+
+
+def _fit(cls, y=Y, years=YEARS, **params):
+    return cls(**params).fit(y, years)
+
+
+# --- every model --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_shapes(cls):
+    m = _fit(cls)
+    assert m.predict(4).shape == (4,)
+    assert m.simulate(4, 37, np.random.default_rng(1)).shape == (37, 4)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_zero_noise_path_equals_predict(cls):
+    m = _fit(cls)
+    zero = m._simulate(5, 3, np.random.default_rng(0), noise=False)
+    np.testing.assert_allclose(zero, np.tile(m.predict(5), (3, 1)), rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_same_seed_same_paths_other_seed_other_paths(cls):
+    m = _fit(cls)
+    a = m.simulate(3, 50, np.random.default_rng(7))
+    b = m.simulate(3, 50, np.random.default_rng(7))
+    c = m.simulate(3, 50, np.random.default_rng(8))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_quantiles_ordered_and_fan_widens(cls):
+    paths = _fit(cls).simulate(6, 2000, np.random.default_rng(3))
+    q = np.quantile(paths, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0)
+    assert np.all(np.diff(q, axis=0) > 0)
+    width = q[-2] - q[1]
+    assert width[-1] > width[0]
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_paths_centre_near_point_forecast(cls):
+    m = _fit(cls)
+    paths = m.simulate(3, 4000, np.random.default_rng(11))
+    med = np.median(paths, axis=0)
+    spread = np.quantile(paths, 0.9, axis=0) - np.quantile(paths, 0.1, axis=0)
+    # The point forecast is the zero-noise path; it must sit well inside the fan.
+    assert np.all(np.abs(med - m.predict(3)) < 0.25 * spread)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_min_obs_enforced(cls):
+    n = cls.min_obs - 1
+    if n == 0:
+        with pytest.raises(ForecastError, match="needs at least 1"):
+            cls().fit(np.array([]), np.array([], dtype=int))
+    else:
+        with pytest.raises(ForecastError, match=f"model '{cls.name}' needs at least {cls.min_obs}"):
+            cls().fit(Y[:n], YEARS[:n])
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
+def test_bad_input_rejected(cls):
+    with pytest.raises(ForecastError, match="strictly increasing"):
+        cls().fit(Y[:6], np.array([2010, 2011, 2011, 2012, 2013, 2014]))
+    y = Y.copy()
+    y[2] = np.nan
+    with pytest.raises(ForecastError, match="2016 hold NaN"):
+        cls().fit(y, YEARS)
+    with pytest.raises(ForecastError, match="'horizon' parameter"):
+        _fit(cls).predict(0)
+
+
+@pytest.mark.parametrize("cls", [c for c in ALL if c.positive], ids=lambda c: c.name)
+def test_positive_models_give_positive_paths(cls):
+    # A volatile series close to zero: additive paths would go negative.
+    y = np.array([5.0, 2.0, 6.0, 1.5, 4.0, 1.0, 3.0, 0.8])
+    paths = cls().fit(y, np.arange(2010, 2018)).simulate(6, 3000, np.random.default_rng(5))
+    assert np.all(paths > 0)
+
+
+# --- closed-form models -------------------------------------------------------------------
+
+
+def test_drift_and_linear_extrapolate_a_known_line_with_gaps():
+    y = 3.0 + 2.0 * (GAP_YEARS - 2013)
+    drift = Drift().fit(y, GAP_YEARS)
+    assert drift.drift_ == pytest.approx(2.0)  # (y_last - y_first) / 11 years, not / 7 steps
+    np.testing.assert_allclose(drift.predict(3), [27.0, 29.0, 31.0])
+    lin = LinearTrend().fit(y, GAP_YEARS)
+    np.testing.assert_allclose(lin.predict(3), [27.0, 29.0, 31.0])
+    assert lin.slope_ == pytest.approx(2.0)
+
+
+def test_drift_uses_actual_time_span_not_number_of_steps():
+    # Values 10 in 2015 and 40 in 2021: 6 years, drift 5 (not 30 per observed step).
+    m = Drift().fit([10.0, 40.0], [2015, 2021])
+    assert m.drift_ == pytest.approx(5.0)
+    np.testing.assert_allclose(m.predict(2), [45.0, 50.0])
+
+
+def test_logdrift_is_the_cagr_model():
+    m = LogDrift().fit([100.0, 105.0, 121.0], [2019, 2020, 2021])
+    assert m.growth_ == pytest.approx(0.1)
+    np.testing.assert_allclose(m.predict(2), [133.1, 146.41])
+
+
+def test_logdrift_rejects_nonpositive_values():
+    with pytest.raises(ForecastError, match="positive values; years 2021 hold 0"):
+        LogDrift().fit([3.0, 0.0, 4.0], [2020, 2021, 2022])
+
+
+def test_naive_needs_two_points_to_simulate_unless_given_a_prior():
+    m = Naive().fit([7.0], [2023])
+    np.testing.assert_array_equal(m.predict(2), [7.0, 7.0])
+    with pytest.raises(ForecastError, match="no residual degrees of freedom"):
+        m.simulate(2, 10, np.random.default_rng(0))
+    paths = Naive(prior_sigma=1.0).fit([7.0], [2023]).simulate(2, 4000, np.random.default_rng(0))
+    assert paths.std(axis=0)[0] == pytest.approx(1.0 * np.sqrt(4 / 2), rel=0.15)  # t with 4 df
+
+
+def test_drift_with_two_points_needs_a_prior_to_simulate():
+    with pytest.raises(ForecastError, match="pass prior_sigma"):
+        Drift().fit([1.0, 2.0], [2020, 2021]).simulate(3, 10, np.random.default_rng(0))
+    paths = Drift(prior_sigma=0.5).fit([1.0, 2.0], [2020, 2021]).simulate(3, 100, np.random.default_rng(0))
+    assert paths.shape == (100, 3)
+
+
+def test_drift_spread_includes_parameter_uncertainty():
+    # Predictive variance of the random walk with drift with sigma known:
+    # h*sigma^2 (innovations) + h^2*sigma^2/span (drift); with sigma ~ Scale-Inv-chi2(nu, s^2)
+    # the variance is multiplied by nu/(nu-2).
+    m = Drift().fit(Y, YEARS)
+    h = np.arange(1, 6)
+    paths = m.simulate(5, 200_000, np.random.default_rng(2))
+    nu = m.df_
+    expected = m.sigma2_ * nu / (nu - 2) * (h + h**2 / m.span_)
+    np.testing.assert_allclose(paths.var(axis=0), expected, rtol=0.05)
+
+
+def test_linear_spread_matches_regression_prediction_variance():
+    m = LinearTrend().fit(Y, YEARS)
+    paths = m.simulate(3, 200_000, np.random.default_rng(4))
+    X = np.column_stack([np.ones(YEARS.size), YEARS - YEARS.mean()])
+    x0 = np.column_stack([np.ones(3), np.arange(2024, 2027) - YEARS.mean()])
+    lev = np.einsum("ij,jk,ik->i", x0, np.linalg.inv(X.T @ X), x0)
+    nu = m.df_
+    expected = m.sigma2_ * nu / (nu - 2) * (1 + lev)
+    np.testing.assert_allclose(paths.var(axis=0), expected, rtol=0.05)
+
+
+def test_bad_prior_rejected():
+    with pytest.raises(ForecastError, match="'prior_sigma' must be a positive number. Got -1"):
+        Drift(prior_sigma=-1).fit(Y, YEARS).simulate(2, 5, np.random.default_rng(0))
+
+
+def test_unfitted_model_says_so():
+    with pytest.raises(ForecastError, match="not fitted yet"):
+        Drift().predict(2)
+
+
+# --- registry -----------------------------------------------------------------------------
+
+
+def test_registry_names():
+    assert MODEL_NAMES[0] == "auto"
+    for name, cls in MODELS.items():
+        assert cls.name == name
+        assert isinstance(get_model(name), cls)
+    assert isinstance(get_model(" Drift "), Drift)
+
+
+def test_unknown_model_suggests_close_names():
+    with pytest.raises(ForecastError, match=r"Unknown model 'logdrfit'. Did you mean 'logdrift'"):
+        get_model("logdrfit")
+
+
+def test_unknown_parameter_lists_accepted_ones():
+    with pytest.raises(ForecastError, match=r"'drift' does not take parameter 'alpha'. Its parameters are: prior_sigma"):
+        get_model("drift", alpha=0.3)
+    assert get_model("naive", prior_sigma=2.0).prior_sigma == 2.0
+
+
+# --- calibration (slow) -------------------------------------------------------------------
+
+
+def _coverage(model_cls, log: bool, n_series: int = 2000, seed: int = 99) -> np.ndarray:
+    """Share of simulated truths inside the model's 80% interval, per horizon 1..3."""
+    rng = np.random.default_rng(seed)
+    hits = np.zeros(3)
+    for _ in range(n_series):
+        drift, sigma = rng.uniform(-0.5, 1.5), rng.uniform(0.5, 2.0)
+        steps = drift + sigma * rng.standard_normal(13)
+        z = 10.0 + np.cumsum(steps)
+        y = np.exp(z / 10.0) if log else z
+        m = model_cls().fit(y[:10], np.arange(10))
+        lo, hi = np.quantile(m.simulate(3, 500, rng), [0.1, 0.9], axis=0)
+        hits += (lo <= y[10:]) & (y[10:] <= hi)
+    return hits / n_series
+
+
+@pytest.mark.slow
+def test_drift_80_interval_covers_about_80_percent():
+    cov = _coverage(Drift, log=False)
+    assert np.all((cov > 0.74) & (cov < 0.86)), cov
+
+
+@pytest.mark.slow
+def test_logdrift_80_interval_covers_about_80_percent_on_geometric_walk():
+    cov = _coverage(LogDrift, log=True)
+    assert np.all((cov > 0.74) & (cov < 0.86)), cov
