@@ -1,0 +1,566 @@
+"""Build the bundled default data (history/data/targets.csv, series.csv, README.md).
+
+Golden data with its script: the three files are regenerated from the curated sources in
+``../shared/data`` and re-running on the same input gives byte-identical files.
+
+    python scripts/build_bundled_data.py [--shared ../shared/data] [--out history/data]
+
+Rules (issue 2 item 5; every decision is written into the generated README):
+
+* No value is invented, interpolated, summed or derived. The only arithmetic is an exact
+  power-of-ten unit move (万件 -> 件) where one series is published in both magnitudes; such
+  rows say so in ``note``.
+* A source row whose note is tagged [AUXILIARY], [DEFINITION-CAVEAT],
+  [SUB-REGION/PARTIAL-SCOPE], [PARTIAL-YEAR/NOT-YEAR-END] or [COMPONENT-OF-PLAN-INDICATOR] is
+  never the plan's series: it is kept under ``<id>__<reason>`` with role ``auxiliary``.
+* One row per (region, indicator, year): the official statistical table wins, else the
+  plan's own statement, else other publications; exact figures beat rounded ones. The
+  other values and their sources are kept in ``note``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = ROOT.parent / "shared" / "data"
+DEFAULT_OUT = ROOT / "history" / "data"
+
+TARGET_COLUMNS = [
+    "plan", "region", "indicator", "name", "unit", "kind", "direction", "strict", "target_year",
+    "target_value", "baseline_year", "baseline_value", "category", "attribute", "source", "note",
+]
+SERIES_COLUMNS = ["region", "indicator", "year", "value", "unit", "source", "note", "role"]
+
+# One region, one name: CNIPA writes short province names, the plans write full ones.
+PROVINCES = {
+    "北京": "北京市", "天津": "天津市", "河北": "河北省", "山西": "山西省", "内蒙古": "内蒙古自治区",
+    "辽宁": "辽宁省", "吉林": "吉林省", "黑龙江": "黑龙江省", "上海": "上海市", "江苏": "江苏省",
+    "浙江": "浙江省", "安徽": "安徽省", "福建": "福建省", "江西": "江西省", "山东": "山东省",
+    "河南": "河南省", "湖北": "湖北省", "湖南": "湖南省", "广东": "广东省",
+    "广西": "广西壮族自治区", "海南": "海南省", "重庆": "重庆市", "四川": "四川省", "贵州": "贵州省",
+    "云南": "云南省", "西藏": "西藏自治区", "陕西": "陕西省", "甘肃": "甘肃省", "青海": "青海省",
+    "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区",
+}
+# National rows keep their distinct scope labels (see cnipa_provinces_SOURCES.md): adding
+# 国内(含港澳台) to 全国 would create false disagreements.
+NATIONAL_LABELS = ("全国", "国内(含港澳台)", "国内(口径未注明)", "国内外合计")
+# Peer counties in the Yidu plan's figures 1-4; 湖北宜都 is Yidu itself.
+COUNTIES = {
+    "湖北宜都": "宜都市", "湖北枝江": "枝江市", "湖北仙桃": "仙桃市", "湖北潜江": "潜江市",
+    "湖北大冶": "大冶市", "江苏仪征": "仪征市", "浙江长兴": "长兴县", "安徽肥东": "肥东县",
+}
+
+UNITS = {
+    "pieces": "件", "items": "件", "pieces per 10,000 population": "件/万人",
+    "pieces per million population": "件/百万人",
+}
+
+# source id -> bundled id, with the reason (printed into the README mapping table).
+CNIPA_MAP = {
+    "trademark_in_force": ("trademarks_in_force", "商标有效注册量, the plans' id"),
+    "high_value_invention_count": ("high_value_invention_count", "no plan target counts it; kept"),
+    "invention_per_million": ("invention_per_million", "per MILLION people; a different unit, not rescaled"),
+    "gi_total": ("gi_total", "definition varies by province; not the plans' GI indicators"),
+    "gi_trademarks_in_force": ("gi_trademarks_in_force", "GI trademarks only: one component of the GI targets"),
+    "pledge_amount": ("pledge_amount", "patent+trademark pledge amounts, definitions vary; not mapped"),
+    "pledge_amount_patent": ("pledge_amount_patent", "patent-only pledge amount; not mapped"),
+    "pledge_amount_trademark": ("pledge_amount_trademark", "trademark-only pledge amount; not mapped"),
+}
+LOCAL_MAP = {
+    "invention_patent_applications": ("invention_applications", "发明专利申请量 = plan 发明专利申请量"),
+    "invention_patent_grants": ("invention_grants", "发明专利授权量 = plan 发明专利授权量"),
+    "high_value_invention_patents_per_10k": (
+        "high_value_invention_per_10k", "每万人口高价值发明专利拥有量 = plan indicator"),
+    "invention_patents_per_10k": ("invention_per_10k", "每万人口(有效)发明专利拥有量"),
+    "ip_pledge_financing": (
+        "pledge_financing", "Wuhan 知识产权质押贷款发放金额 = plan 质押融资额; Zhejiang rows all tagged"),
+    "valid_trademarks": ("trademarks_in_force", "商标有效注册量; tagged rows (brand report, partial) kept apart"),
+    "valid_invention_patents": ("invention_in_force", "有效发明专利数量 = plan indicator"),
+    "copyright_work_registrations": ("copyright_registrations", "作品著作权登记量 = plan indicator"),
+    "protection_center_registered_entities": (
+        "protection_center_entities", "武汉保护中心服务备案主体 = demo-zone indicator"),
+    "high_value_invention_patents": ("high_value_invention_count", "same quantity as CNIPA id"),
+    "gi_trademarks": ("gi_trademarks_in_force", "same quantity as CNIPA id; a GI component"),
+    "ip_protection_workstations": (
+        "grassroots_protection_stations", "基层知识产权保护工作站; the only row is partial-year"),
+    "madrid_registrations_stock": (
+        "madrid_trademarks", "马德里注册商标拥有量; brand-report definition, kept apart"),
+}
+SEED_MAP = {
+    "high_value_invention": ("high_value_invention_count", "same quantity as CNIPA id"),
+    "gi_trademarks": ("gi_trademarks_in_force", "same quantity as CNIPA id"),
+}
+
+EXCLUDED_TAGS = {  # tag -> suffix of the auxiliary id; the first tag in this order wins
+    "PARTIAL-YEAR/NOT-YEAR-END": "partial",
+    "SUB-REGION/PARTIAL-SCOPE": "subregion",
+    "COMPONENT-OF-PLAN-INDICATOR": "component",
+    "DEFINITION-CAVEAT": "caveat",
+    "AUXILIARY": "aux",
+}
+
+# Curated exclusions of untagged rows (region, source id, year) -> (aux id, reason).
+CURATED_AUX = {
+    ("浙江", "trademark_in_force", "2016"): (
+        "trademarks_in_force__caveat",
+        "bundled: same count (1315742) as the 2016 浙江省商标品牌发展报告, whose 2016-2021 "
+        "series is far below the plan's 300万 (2020) and the 447万 (2023) figure; not spliced",
+    ),
+}
+
+# Plan baselines are observations only where the baseline is a level of the indicator.
+BASELINE_KINDS = ("annual", "stock", "ratio")
+# (plan, indicator) whose stated baseline measures something else: not an observation.
+BASELINE_NOT_OBSERVATION = {
+    ("yidu_2027", "pledge_amount_annual"):
+        "the plan's 5亿 is the outstanding (在押) amount, not an annual pledge amount; "
+        "kept as 宜都市/pledge_outstanding from the plan's 基础条件",
+}
+
+# Hand-written caveats per plan series, printed in the README.
+CAVEATS = {
+    ("武汉市", "invention_grants"): "2023 and 2024 are rounded (2.28万, 2.52万); 2019, 2021, 2022 not found.",
+    ("武汉市", "invention_applications"): "2015: 科技局简表 15077 kept, 长江日报 15065 in note; nothing after 2018.",
+    ("武汉市", "pledge_financing"): "city 质押贷款发放金额 series; CNIPA 武汉代办处 registration amounts and "
+                                   "the Q1-2023 figure are separate auxiliary ids.",
+    ("武汉市", "trademarks_in_force"): "2014 '累计注册商标' (8.1102万) may be cumulative registrations: "
+                                      "kept as trademarks_in_force__caveat.",
+    ("武汉市", "grassroots_protection_stations"): "61 stations (Aug 2025) is mid-year: grassroots_protection_stations__partial.",
+    ("武汉市", "geographical_indications"): "plan baseline only; GI trademarks/products are components (__component ids), not summed.",
+    ("浙江省", "trademarks_in_force"): "2016-2021 商标品牌发展报告 figures (131.6万-198.4万) use a narrower count and "
+                                      "are kept as trademarks_in_force__caveat; mid-2025 491.6万 is __partial.",
+    ("浙江省", "madrid_trademarks"): "brand-report Madrid stock (4710, 4972, 5236) is below the plan's 5900 for 2020: "
+                                    "madrid_trademarks__caveat. Applications (a flow) are madrid_applications.",
+    ("浙江省", "copyright_registrations"): "2020: plan 2.5万 kept (moved to 25000 件); 浙江省版权局 32590 is "
+                                          "copyright_registrations__caveat.",
+    ("浙江省", "invention_in_force"): "2020 plan 20万 moved to 200000 件; mid-2025 45.1万 is invention_in_force__partial.",
+    ("浙江省", "pledge_financing"): "patent-only, trademark-only and NFRA H1 loan figures are other definitions (aux ids).",
+    ("浙江省", "pct_applications"): "2017 is rounded to 100 (1400).",
+    ("湖北省", "pct_applications"): "2017: 1034 (provincial office, exact) kept over 1300 (CNIPA, rounded to 100); "
+                                   "2018: 1725 (CNIPA yearbook) kept over 1552 (early provincial release).",
+    ("宜都市", "invention_in_force"): "2023 is 'as of ~Jan 2024'; 2024 is as of 2024-10 (plan), chart value 390 in note.",
+    ("宜都市", "trademarks_in_force"): "2023 is 'as of ~Jan 2024'; 2024 is as of 2024-10 (plan), chart value 5302 in note.",
+    ("宜都市", "invention_per_10k"): "single plan baseline as of 2024-10.",
+    ("湖北省", "invention_per_10k"): "2024 value 28.16 is as of 2024-11 (cited by the Yidu plan).",
+}
+
+ORIGIN_ORDER = {"cnipa": 0, "local": 1, "seed": 2, "plan": 3}
+OFFICIAL = re.compile(r"jianbao|统计年报|Statistical Yearbook|科技统计简表|统计快报|statistical yearbook", re.I)
+ROUNDED = re.compile(r"\[ROUNDED\]|rounded|\[APPROX\]|\[LOWER-BOUND\]|chart", re.I)
+MAGNITUDE = {"件": Decimal(1), "万件": Decimal(10000)}
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _num(text: str) -> str:
+    """Canonical text of a number without float noise (Decimal, no exponent)."""
+    d = Decimal(text).normalize()
+    s = format(d, "f")
+    return s
+
+
+def _tags(note: str) -> list[str]:
+    lead = re.match(r"^(?:\s*\[[^\]]+\])+", note)
+    return re.findall(r"\[([^\]]+)\]", lead.group(0)) if lead else []
+
+
+def _unit_for(indicator: str, unit: str) -> str:
+    # Plans write 件 for per-10k indicators; the series keeps the explicit per-10k unit.
+    if indicator.split("__")[0].endswith("_per_10k") and unit in ("件", ""):
+        return "件/万人"
+    return unit
+
+
+def _obs(region, indicator, year, value, unit, source, note, role, origin, cls, base=None):
+    approx = bool(ROUNDED.search(note))
+    return {
+        "region": region, "indicator": indicator, "year": int(year), "value": _num(value),
+        "unit": unit, "source": source, "note": note, "role": role, "origin": origin,
+        "rank": (cls, approx, ORIGIN_ORDER[origin], source), "base": base or indicator,
+        "also": [], "other": [],
+    }
+
+
+def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
+    """Return (targets rows, series rows, facts for the README)."""
+    plan_rows = _read(shared / "plan_targets.csv")
+    targets = []
+    for r in plan_rows:
+        targets.append({
+            "plan": r["plan_id"], "region": r["region_zh"], "indicator": r["indicator"],
+            "name": r["indicator_zh"], "unit": r["unit"], "kind": r["kind"], "direction": r["direction"],
+            "strict": r["strict"] or "no", "target_year": r["target_year"],
+            "target_value": _num(r["target_value"]), "baseline_year": r["baseline_year"],
+            "baseline_value": _num(r["baseline_value"]) if r["baseline_value"] else "",
+            "category": r["category"], "attribute": r["attribute"], "source": r["source"], "note": r["note"],
+        })
+    # Stable sort by plan keeps each plan's own table order.
+    targets.sort(key=lambda t: t["plan"])
+    plan_regions = {t["region"] for t in targets}
+    target_unit = {(t["region"], t["indicator"]): _unit_for(t["indicator"], t["unit"]) for t in targets}
+
+    obs: list[dict] = []
+    for r in _read(shared / "cnipa_provinces.csv"):
+        region = PROVINCES.get(r["region_zh"], r["region_zh"])
+        ind = CNIPA_MAP.get(r["indicator"], (r["indicator"], ""))[0]
+        role = "plan" if region in plan_regions else "peer"
+        note = r["note"]
+        cur = CURATED_AUX.get((r["region_zh"], r["indicator"], r["year"]))
+        base = ind
+        if cur:
+            ind, why = cur
+            role, note = "auxiliary", f"{why} | {note}"
+        # The DISAGREES clause names the other source's URL: classify on this row's own text.
+        own = note.split("DISAGREES")[0]
+        cls = 0 if OFFICIAL.search(r["source_url"] + " " + own) else 2
+        obs.append(_obs(region, ind, r["year"], r["value"], UNITS.get(r["unit"], r["unit"]),
+                        r["source_url"], note, role, "cnipa", cls, base))
+
+    for r in _read(shared / "local_series.csv"):
+        base = LOCAL_MAP.get(r["indicator"], (r["indicator"], ""))[0]
+        tags = _tags(r["note"])
+        excluded = [EXCLUDED_TAGS[t] for t in EXCLUDED_TAGS if t in tags]
+        ind, role = (f"{base}__{excluded[0]}", "auxiliary") if excluded else (base, "plan")
+        cls = 0 if OFFICIAL.search(r["note"]) else 2
+        obs.append(_obs(r["region_zh"], ind, r["year"], r["value"], _unit_for(base, r["unit"]),
+                        r["source_url"], r["note"], role, "local", cls, base))
+
+    for r in _read(shared / "seed_observations.csv"):
+        region = COUNTIES.get(r["region_zh"], PROVINCES.get(r["region_zh"], r["region_zh"]))
+        ind = SEED_MAP.get(r["indicator"], (r["indicator"], ""))[0]
+        role = "plan" if region in plan_regions else "peer"
+        note = r["note"]
+        if "图" in r["source"] and "chart" not in note:
+            note = f"read from a chart; {note}"
+        obs.append(_obs(region, ind, r["year"], r["value"], _unit_for(ind, r["unit"]),
+                        f"plan: {r['source']}", note, role, "seed", 1))
+
+    skipped_baselines = []
+    for t in targets:
+        key = (t["plan"], t["indicator"])
+        if not (t["baseline_year"] and t["baseline_value"]):
+            continue
+        if t["kind"] not in BASELINE_KINDS:
+            skipped_baselines.append((t, f"{t['kind']} target: the baseline {t['baseline_value']} is the "
+                                         "starting point of the count, not a level of the series"))
+            continue
+        if key in BASELINE_NOT_OBSERVATION:
+            skipped_baselines.append((t, BASELINE_NOT_OBSERVATION[key]))
+            continue
+        note = f"baseline of plan {t['plan']}" + (f"; plan note: {t['note']}" if t["note"] else "")
+        obs.append(_obs(t["region"], t["indicator"], t["baseline_year"], t["baseline_value"],
+                        _unit_for(t["indicator"], t["unit"]), f"plan: {t['source']}", note, "plan", "plan", 1))
+
+    # Tagged local rows that repeat an untagged fact exactly are dropped (noted on the kept row):
+    # keeping them under an auxiliary id would only duplicate the plan series.
+    plan_index = defaultdict(list)
+    for o in obs:
+        if o["role"] != "auxiliary":
+            plan_index[(o["region"], o["indicator"], o["year"])].append(o)
+    kept = []
+    for o in obs:
+        if o["role"] == "auxiliary" and o["origin"] == "local":
+            twins = [p for p in plan_index.get((o["region"], o["base"], o["year"]), []) if _same(p, o)]
+            if twins:
+                twins[0]["also"].append(f"same value in local_series.csv {o['source']} (a row kept out of "
+                                        "the plan series there)")
+                continue
+        kept.append(o)
+
+    groups = defaultdict(list)
+    for o in kept:
+        groups[(o["region"], o["indicator"], o["year"])].append(o)
+    rows = []
+    conflicts = []
+    for key in sorted(groups):
+        cands = sorted(groups[key], key=lambda o: o["rank"])
+        best = cands[0]
+        for other in cands[1:]:
+            best["also"].extend(other["also"])
+            if _same(best, other):
+                best["also"].append(f"same value in {other['source']}")
+            else:
+                best["other"].append(f"{other['value']} {other['unit']} ({other['source']})")
+                conflicts.append((key, best, other))
+        rows.append(best)
+
+    # One unit per (region, indicator): the unit most years are published in (tie: the
+    # target's unit); other magnitudes of the same base unit are moved exactly.
+    by_series = defaultdict(list)
+    for o in rows:
+        by_series[(o["region"], o["indicator"])].append(o)
+    moves = []
+    for key, items in by_series.items():
+        units = {o["unit"] for o in items}
+        if len(units) == 1:
+            continue
+        count = {u: sum(o["unit"] == u for o in items) for u in units}
+        best_unit = sorted(units, key=lambda u: (-count[u], u != target_unit.get(key), u))[0]
+        for o in items:
+            if o["unit"] != best_unit:
+                if o["unit"] not in MAGNITUDE or best_unit not in MAGNITUDE:
+                    raise SystemExit(f"cannot reconcile units {o['unit']} and {best_unit} for {key}")
+                old = f"{o['value']} {o['unit']}"
+                o["value"] = _num(str(Decimal(o["value"]) * MAGNITUDE[o["unit"]] / MAGNITUDE[best_unit]))
+                o["unit"] = best_unit
+                o["also"].insert(0, f"unit move only: the source states {old}")
+                moves.append((key, o["year"], old, f"{o['value']} {best_unit}"))
+
+    out = []
+    for o in rows:
+        note = o["note"]
+        if o["other"]:
+            note += " | other source(s), not used: " + "; ".join(o["other"])
+        if o["also"]:
+            note += " | " + "; ".join(o["also"])
+        out.append({
+            "region": o["region"], "indicator": o["indicator"], "year": str(o["year"]), "value": o["value"],
+            "unit": o["unit"], "source": o["source"], "note": " ".join(note.split()), "role": o["role"],
+        })
+    out.sort(key=lambda r: (r["region"], r["indicator"], int(r["year"])))
+    facts = {"conflicts": conflicts, "moves": moves, "skipped_baselines": skipped_baselines}
+    return targets, out, facts
+
+
+def _same(a: dict, b: dict) -> bool:
+    if a["unit"] == b["unit"]:
+        return Decimal(a["value"]) == Decimal(b["value"])
+    if a["unit"] in MAGNITUDE and b["unit"] in MAGNITUDE:
+        return Decimal(a["value"]) * MAGNITUDE[a["unit"]] == Decimal(b["value"]) * MAGNITUDE[b["unit"]]
+    return False
+
+
+def _csv_text(rows: list[dict], columns: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def years_text(years) -> str:
+    """Compact year list with gaps visible: [2013, ..., 2018, 2020] -> '2013–2018, 2020'."""
+    ys = sorted(set(int(y) for y in years))
+    parts, start = [], None
+    for i, y in enumerate(ys):
+        if start is None:
+            start = y
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            parts.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return ", ".join(parts)
+
+
+def _history_counts(targets: list[dict], series: list[dict]) -> dict:
+    n = defaultdict(set)
+    for r in series:
+        if r["role"] == "plan":
+            n[(r["region"], r["indicator"])].add(int(r["year"]))
+    return n
+
+
+def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
+    """The data README, generated so its numbers always match the CSVs."""
+    years = _history_counts(targets, series)
+    by_key = defaultdict(list)
+    for r in series:
+        by_key[(r["region"], r["indicator"])].append(r)
+    L = []
+    add = L.append
+    add("# Bundled data: plan targets and historical series")
+    add("")
+    add("Generated by `python scripts/build_bundled_data.py` from `../shared/data` (plan_targets.csv, "
+        "seed_observations.csv, local_series.csv, cnipa_provinces.csv and their *_SOURCES.md). "
+        "Do not edit by hand: change the script and re-run it (output is byte-identical for the same input). "
+        "`python scripts/build_bundled_data.py --shared DIR --out DIR` writes elsewhere.")
+    add("")
+    add(f"* `targets.csv`: {len(targets)} targets of {len({t['plan'] for t in targets})} plans, copied from "
+        "plan_targets.csv (ids, names, units and values unchanged; rows grouped by plan, each plan in its own table order).")
+    roles = defaultdict(int)
+    for r in series:
+        roles[r["role"]] += 1
+    add(f"* `series.csv`: {len(series)} observations (role plan {roles['plan']}, peer {roles['peer']}, "
+        f"auxiliary {roles['auxiliary']}), one row per (region, indicator, year), sorted by region, indicator, year.")
+    add("  * `role=plan`: a plan region's own series (武汉市, 湖北省, 宜都市, 浙江省), clean of the excluded tags. "
+        "Only these rows count as history of a target.")
+    add("  * `role=peer`: the other provinces (full official names), national rows under their scope labels "
+        "(全国, 国内(含港澳台), 国内(口径未注明), 国内外合计) and the Yidu plan's peer counties. The provincial peer "
+        "panel for a cross-section is peer rows plus the plan-role rows of 湖北省 and 浙江省.")
+    add("  * `role=auxiliary`: related series kept under their own id `<id>__<reason>` (reason: partial, subregion, "
+        "component, caveat, aux). Never joined to a plan target.")
+    add("")
+    add("## Decisions")
+    add("")
+    for line in DECISIONS:
+        add(f"* {line}")
+    add("")
+    add("## Series used by plan targets")
+    add("")
+    add("| plan | region | indicator | name | unit | years | n_obs | sources | caveats |")
+    add("|---|---|---|---|---|---|---|---|---|")
+    for t in targets:
+        key = (t["region"], t["indicator"])
+        ys = years.get(key)
+        if not ys:
+            continue
+        rows = [r for r in by_key[key] if r["role"] == "plan"]
+        sources = sorted({r["source"] for r in rows})
+        add(f"| {t['plan']} | {t['region']} | {t['indicator']} | {t['name']} | {rows[0]['unit']} | "
+            f"{years_text(ys)} | {len(ys)} | {'; '.join(sources)} | {CAVEATS.get(key, '')} |")
+    add("")
+    n_obs = [len(years.get((t["region"], t["indicator"]), ())) for t in targets]
+    add(f"History per target (plan-role observations of its region/indicator): "
+        f">= 5: {sum(n >= 5 for n in n_obs)}, 3-4: {sum(3 <= n < 5 for n in n_obs)}, "
+        f"2: {sum(n == 2 for n in n_obs)}, 1: {sum(n == 1 for n in n_obs)}, none: {sum(n == 0 for n in n_obs)} "
+        f"(of {len(targets)}).")
+    add("")
+    add("## Targets without usable history")
+    add("")
+    add("No plan-role observation of the target's region/indicator in series.csv. "
+        "(Machine-checked list: tests/test_bundled.py compares it with the CSVs.)")
+    add("")
+    add("<!-- no-history:start -->")
+    for t in targets:
+        if not years.get((t["region"], t["indicator"])):
+            why = NO_HISTORY_WHY.get((t["plan"], t["indicator"]), "no source found in ../shared/data")
+            add(f"- {t['plan']} / {t['indicator']} ({t['name']}): {why}")
+    add("<!-- no-history:end -->")
+    add("")
+    add("## Plan baselines not used as observations")
+    add("")
+    for t, why in facts["skipped_baselines"]:
+        add(f"* {t['plan']} / {t['indicator']} (baseline {t['baseline_year']}: {t['baseline_value']}): {why}")
+    add("")
+    add("## Disagreeing sources (one row kept, the other value in `note`)")
+    add("")
+    add("Rule: an official statistical table (CNIPA yearbook, statistical compilation) wins; else the plan's "
+        "own statement; else other publications; within a class an exact figure beats a rounded one or a value "
+        "read from a chart.")
+    add("")
+    for (region, ind, year), best, other in facts["conflicts"]:
+        add(f"* {region} / {ind} / {year}: kept {best['value']} {best['unit']} ({best['source']}); "
+            f"not used {other['value']} {other['unit']} ({other['source']})")
+    add("")
+    add("## Unit moves (exact powers of ten, one unit per series)")
+    add("")
+    for (region, ind), year, old, new in facts["moves"]:
+        add(f"* {region} / {ind} / {year}: {old} written as {new}")
+    add("")
+    add("## Mapping of source ids")
+    add("")
+    add("| file | source id | bundled id | why |")
+    add("|---|---|---|---|")
+    for name, table in (("cnipa_provinces", CNIPA_MAP), ("local_series", LOCAL_MAP), ("seed_observations", SEED_MAP)):
+        for src, (dst, why) in table.items():
+            add(f"| {name} | {src} | {dst} | {why} |")
+    add("| all | any other id | same id | ids already equal to the plans' ids (invention_grants, pct_applications, "
+        "invention_per_10k, ...) or with no plan counterpart |")
+    add("| local_series | tagged rows | `<bundled id>__<reason>` | [PARTIAL-YEAR/NOT-YEAR-END] partial, "
+        "[SUB-REGION/PARTIAL-SCOPE] subregion, [COMPONENT-OF-PLAN-INDICATOR] component, [DEFINITION-CAVEAT] caveat, "
+        "[AUXILIARY] aux (first match in that order); role auxiliary |")
+    add("")
+    add("## Peer panel coverage")
+    add("")
+    add("Number of the 31 provinces with a value (peer rows plus 湖北省/浙江省 plan rows); N = a 全国 row exists.")
+    add("")
+    provinces = set(PROVINCES.values())
+    cov = defaultdict(set)
+    nat = set()
+    for r in series:
+        if r["role"] != "auxiliary" and r["region"] in provinces:
+            cov[(r["indicator"], int(r["year"]))].add(r["region"])
+        if r["region"] == "全国":
+            nat.add((r["indicator"], int(r["year"])))
+    inds = sorted({k[0] for k in cov})
+    yrs = sorted({k[1] for k in cov})
+    add("| indicator | " + " | ".join(str(y) for y in yrs) + " |")
+    add("|---|" + "---|" * len(yrs))
+    for ind in inds:
+        cells = []
+        for y in yrs:
+            n = len(cov.get((ind, y), ()))
+            cell = (str(n) if n else "") + ("+N" if (ind, y) in nat and n else "N" if (ind, y) in nat else "")
+            cells.append(cell)
+        add(f"| {ind} | " + " | ".join(cells) + " |")
+    add("")
+    return "\n".join(L)
+
+
+DECISIONS = [
+    "Regions: plan names for plan regions (浙江 -> 浙江省, 湖北 -> 湖北省); full official names for the other "
+    "provinces (广西 -> 广西壮族自治区 ...); the Yidu plan's chart label 湖北宜都 is 宜都市 itself; peer counties get "
+    "their official names (枝江市, 仙桃市, 潜江市, 大冶市, 仪征市, 长兴县, 肥东县).",
+    "Units: the source unit in Chinese (pieces -> 件, items -> 件, per 10,000 population -> 件/万人, per million -> "
+    "件/百万人). Plans write 件 for per-10k indicators; their baselines are stored as 件/万人 (a label, not a value change).",
+    "Plan baselines (annual/stock/ratio targets) and seed_observations.csv facts are observations with source "
+    "`plan: <seed file> <section>`; the zhejiang_13fyp outcomes for 2020 come from seed_observations.csv. Partial-year "
+    "bases (Yidu 'as of 2024-10', Hubei 'as of 2024-11') say so in `note`.",
+    "Local rows tagged [AUXILIARY], [DEFINITION-CAVEAT], [SUB-REGION/PARTIAL-SCOPE], [PARTIAL-YEAR/NOT-YEAR-END] or "
+    "[COMPONENT-OF-PLAN-INDICATOR] are never plan series (role auxiliary, id `<id>__<reason>`). Where such a row repeats "
+    "exactly a value that an untagged source also gives (e.g. Zhejiang PCT 2023/2025 from zjippc, also in "
+    "cnipa_provinces.csv), it is dropped and named in the kept row's note.",
+    "[AS-OF ...], [ROUNDED], [APPROX], [LOWER-BOUND], [CONFLICTING-SOURCES] do not exclude a row; the note keeps the tag.",
+    "Zhejiang trademark stock: the 商标品牌发展报告 series (2016 131.6万 incl. the identical SAIC 2016 count in "
+    "cnipa_provinces.csv, 2017 154.5万, 2021 198.4万) is trademarks_in_force__caveat; the plan series is 300万 (2020, "
+    "plan), 447.1万 (2023), 506.7万 (2025).",
+    "Zhejiang Madrid: the plan counts the stock (马德里国际注册商标拥有量, 5900 in 2020); the brand-report stock "
+    "(4710/4972/5236) is madrid_trademarks__caveat; the applications flow (803, 763, 1026) is madrid_applications.",
+    "wuhan_demo_zone / high_value_patents_per_10k (每万人口高价值专利拥有量) is not joined to Wuhan's "
+    "high_value_invention_per_10k: the plan wording omits 发明 and the ids differ, so no rows are copied; "
+    "local_series.csv states that its demo-zone row is the same figure (40.57 in 2024). An alias is the lead's call.",
+    "Wuhan pledge_financing is the city's 知识产权质押贷款发放金额 series (16.1, 26.1, 41.97亿元); the CNIPA "
+    "武汉代办处 registration amount (47.15亿, H1 2024) and the Q1 2023 figure stay auxiliary.",
+    "No value is summed (Wuhan GI trademarks + GI products are not added up to the plan's GI total), interpolated or "
+    "derived from growth rates.",
+]
+
+NO_HISTORY_WHY = {
+    ("wuhan_demo_zone", "high_value_patents_per_10k"):
+        "no rows under this id; see Decisions (Wuhan's high_value_invention_per_10k has 4)",
+    ("wuhan_14fyp", "ip_securitization_shelf"):
+        "only a single 东湖高新区 project (5亿, 2024) found: ip_securitization_shelf_scale__subregion",
+    ("wuhan_14fyp", "ip_service_revenue_growth"):
+        "only 东湖高新区 revenue 2018 (ip_service_revenue_donghu__subregion); no city-wide level",
+    ("wuhan_demo_zone", "protection_workstations"):
+        "61 基层站 (Aug 2025, partial) and 192 融站入所 offices (caveat) are other definitions",
+    ("wuhan_demo_zone", "trial_closure_within_limit_rate"):
+        "only the overall 结案率 86.45% (2023) found: ip_court_case_closure_rate__caveat",
+    ("wuhan_demo_zone", "copyright_registrations"):
+        "only a cumulative 15.7万件 (2020, copyright_registrations_total) found",
+    ("yidu_2027", "pledge_amount_annual"):
+        "the plan's baseline 5亿 is the outstanding amount (pledge_outstanding), not an annual amount",
+    ("zhejiang_13fyp", "ip_service_revenue_growth"):
+        "outcome 22% is a growth rate, not a level of the series",
+    ("zhejiang_14fyp", "ip_service_revenue_growth"):
+        "baseline level not stated; no revenue series found",
+}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder with plan_targets.csv etc.")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default history/data)")
+    args = ap.parse_args(argv)
+    targets, series, facts = build(args.shared)
+    args.out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "targets.csv": _csv_text(targets, TARGET_COLUMNS),
+        "series.csv": _csv_text(series, SERIES_COLUMNS),
+        "README.md": render_readme(targets, series, facts),
+    }
+    for name, text in files.items():
+        with (args.out / name).open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+
+if __name__ == "__main__":
+    main()
