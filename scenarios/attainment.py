@@ -61,8 +61,8 @@ def evaluate_target(target: Mapping, sf: SeriesForecast | None, *, as_of: int) -
     dict
         ``p_attain``, ``p_attain_se``, ``p10``, ``p50``, ``p90`` (target quantity, target unit),
         ``expected_shortfall`` (mean gap to the target over the paths that miss, target unit,
-        0 when none miss), ``first_year_median`` (median over paths of the first year the target
-        is met; NaN when fewer than half the paths meet it by the target year),
+        0 when none miss), ``first_year_median`` (the first year by which at least half of the
+        paths have met the target; NaN when fewer than half meet it by the target year),
         ``p_reached_before`` (share of paths that meet it before the target year), ``observed``,
         ``outcome`` ("attained"/"missed"/None), ``outcome_value`` (the observed quantity, target
         unit, when observed), ``reason`` (why nothing could be computed, else None),
@@ -118,8 +118,9 @@ def evaluate_target(target: Mapping, sf: SeriesForecast | None, *, as_of: int) -
         out["outcome_value"] = float(q_t[0])
     first = first_year_reached(target, sf)
     if kind_of(target) != "growth_rate":
-        # Median with "never" as +infinity: the year by which half the paths have met the target.
-        med = float(np.median(np.where(np.isnan(first), np.inf, first)))
+        # "Never" counts as +infinity, and the lower median (inverted CDF) keeps it a calendar
+        # year: the first year by which at least half of the paths have met the target.
+        med = float(np.quantile(np.where(np.isnan(first), np.inf, first), 0.5, method="inverted_cdf"))
         out["first_year_median"] = med if np.isfinite(med) else float("nan")
         out["p_reached_before"] = float(np.mean(first < int(target["target_year"])))
     return out

@@ -130,6 +130,12 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "notes": "说明",
         "outcome": "实际结果",
         "outcome_value": "实际值",
+        # composite columns of the rendered table (cli.risk_tables)
+        "latest": "最新值(年份)",
+        "target": "目标(年份)",
+        "range": "P10–P50–P90",
+        "growth": "所需/历史增速",
+        "progress": "时序/完成进度",
     },
     "en": {
         "plan": "plan",
@@ -171,6 +177,11 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "notes": "notes",
         "outcome": "outcome",
         "outcome_value": "actual",
+        "latest": "latest (year)",
+        "target": "target (year)",
+        "range": "P10–P50–P90",
+        "growth": "needed / historical growth",
+        "progress": "time / completion",
     },
 }
 

@@ -1,0 +1,461 @@
+"""The risk assessment: for every plan target, P(attain), range, growth needed, mid-term status.
+
+:func:`assess` is the library behind ``targetcast risk``. Steps:
+
+1. keep the chosen plans; express targets in their series' units (``history.units``);
+2. ``as_of`` (default: the latest year observed in any series the targets use) cuts the
+   history: observations *and peer-panel rows* after ``as_of`` are dropped before forecasting,
+   so a replayed mid-term evaluation uses only what was known then. The full series is kept to
+   show the real outcome beside the replayed probability;
+3. forecast every needed series to the latest target year (``forecast.engine.forecast_series``);
+4. couple the series with a common factor when ``correlation`` is non-zero, *then* apply the
+   what-if scenario: coupling permutes whole paths, so doing it first keeps a scenario's common
+   shock (drawn per path index) common to every series;
+5. per target: :func:`scenarios.attainment.evaluate_target` and
+   :func:`scenarios.midterm.midterm_view`, a risk id and flags; then the portfolio.
+
+Risk ids (thresholds ``(0.8, 0.5, 0.2)`` by default): ``on_track`` p >= 0.8, ``watch``
+0.5 <= p < 0.8, ``at_risk`` 0.2 <= p < 0.5, ``off_track`` p < 0.2; ``attained`` / ``missed``
+when the outcome is observed by ``as_of``; ``no_data`` when no probability can be computed
+(no usable history, no baseline, a gap in the window).
+
+Reference: DESIGN.md "Attainment semantics"; Hyndman & Athanasopoulos, *Forecasting: Principles
+and Practice* (3rd ed.), §5.5 on reading probabilities from simulated future sample paths.
+"""
+from __future__ import annotations
+
+import difflib
+import inspect
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from forecast.paths import Forecast, SeriesForecast
+from scenarios.attainment import evaluate_target
+from scenarios.errors import ScenarioError
+from scenarios.labels import RISK_ORDER
+from scenarios.midterm import midterm_view
+from scenarios.portfolio import portfolio
+from scenarios.targets import (
+    PERCENT_KINDS,
+    _float,
+    _int,
+    baseline_level,
+    factor_of,
+    kind_of,
+)
+
+TABLE_COLUMNS = [
+    "plan", "region", "indicator", "name", "unit", "kind", "direction", "strict", "category", "attribute",
+    "target_year", "target_value", "baseline_year", "baseline_value", "as_of", "last_year", "last_value", "n_obs",
+    "p_attain", "p_attain_se", "p10", "p50", "p90", "expected_shortfall", "first_year_median", "p_reached_before",
+    "required_growth", "historical_growth", "historical_growth_3y", "historical_growth_5y", "time_progress",
+    "completion", "status", "risk", "model", "flags", "notes", "outcome", "outcome_value",
+    "completion_method", "max_growth_own", "max_growth_peers",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """The result of :func:`assess`.
+
+    Attributes
+    ----------
+    table : one row per target (columns ``TABLE_COLUMNS``), sorted by plan, category (both in
+        the order of the targets file), risk severity, then P(attain) ascending.
+    portfolio : :func:`scenarios.portfolio.portfolio` of the table.
+    meta : seed, draws, model, as_of, scenario, correlation, thresholds, tol, created, n_targets,
+        plus skipped (series the engine could not project) and unit_notes.
+    forecast : the (coupled, scenario-adjusted) Forecast used.
+    targets : the reconciled targets (with ``factor`` and ``series_unit``).
+    attained_paths : table row index -> bool array per path (None when not evaluable).
+    """
+
+    table: pd.DataFrame
+    portfolio: pd.DataFrame
+    meta: dict
+    forecast: Forecast
+    targets: pd.DataFrame
+    attained_paths: dict = field(default_factory=dict)
+
+
+def risk_level(p: float, *, observed: bool = False, thresholds=(0.8, 0.5, 0.2)) -> str:
+    """Risk id of a probability.
+
+    Examples
+    --------
+    >>> risk_level(0.8), risk_level(0.79), risk_level(0.2), risk_level(0.19), risk_level(float("nan"))
+    ('on_track', 'watch', 'at_risk', 'off_track', 'no_data')
+    """
+    if p is None or not np.isfinite(p):
+        return "no_data"
+    if observed:
+        return "attained" if p >= 0.5 else "missed"
+    hi, mid, lo = thresholds
+    if p >= hi:
+        return "on_track"
+    if p >= mid:
+        return "watch"
+    if p >= lo:
+        return "at_risk"
+    return "off_track"
+
+
+def _check_thresholds(thresholds) -> tuple[float, float, float]:
+    try:
+        t = tuple(float(x) for x in thresholds)
+    except (TypeError, ValueError):
+        t = ()
+    if len(t) != 3 or not (1 >= t[0] > t[1] > t[2] >= 0):
+        raise ScenarioError(
+            f"The 'thresholds' parameter must be three decreasing probabilities in [0, 1], like (0.8, 0.5, 0.2). "
+            f"Got {thresholds!r} instead.",
+            reason="bad_parameter",
+        )
+    return t
+
+
+def _filter_plans(targets: pd.DataFrame, plans) -> pd.DataFrame:
+    if not plans:
+        return targets
+    known = list(pd.unique(targets["plan"].astype(str)))
+    unknown = [p for p in plans if p not in known]
+    if unknown:
+        hints = []
+        for p in unknown:
+            close = difflib.get_close_matches(p, known, n=3)
+            hints.append(f"'{p}'" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+        raise ScenarioError(
+            f"Unknown plan {', '.join(hints)}. The targets have: {', '.join(known)}.", reason="unknown_plan"
+        )
+    return targets[targets["plan"].isin(list(plans))]
+
+
+def _reconcile(targets: pd.DataFrame, series: pd.DataFrame, targets_file: str, series_file: str):
+    from history.units import reconcile_units
+
+    return reconcile_units(targets, series, targets_file=targets_file, series_file=series_file)
+
+
+def _observed_sf(region: str, indicator: str, years: np.ndarray, values: np.ndarray) -> SeriesForecast:
+    """Observations only (one constant 'path'): to read a known outcome with the same semantics."""
+    return SeriesForecast(
+        region, indicator, np.empty(0, dtype=int), np.empty((1, 0)), np.empty(0), "observed", years, values
+    )
+
+
+def _latest_quantity(t: Mapping, kind: str, years: np.ndarray, values: np.ndarray, sf_base: float) -> float:
+    """The latest value of the target quantity, in the target unit, from the observations.
+
+    Level kinds: the latest value; cumulative: the sum so far over the window; growth_rate: the
+    average growth from the baseline to the latest year (%); reduction: the fall so far (%).
+    """
+    if not years.size:
+        return float("nan")
+    ly, lv = int(years[-1]), float(values[-1])
+    by = _int(t, "baseline_year")
+    if kind in ("annual", "stock", "ratio"):
+        return lv / factor_of(t)
+    if kind == "cumulative":
+        if by is None:
+            return float("nan")
+        win = (years > by) & (years <= int(t["target_year"]))
+        return float(values[win].sum()) / factor_of(t)
+    if not np.isfinite(sf_base) or sf_base == 0:
+        return float("nan")
+    if kind == "growth_rate":
+        if by is None or ly <= by or lv <= 0 or sf_base <= 0:
+            return float("nan")
+        return 100.0 * ((lv / sf_base) ** (1.0 / (ly - by)) - 1.0)
+    return 100.0 * (sf_base - lv) / sf_base
+
+
+def _series_arrays(hist: pd.DataFrame) -> dict:
+    out = {}
+    for (region, indicator), grp in hist.groupby(["region", "indicator"], sort=False):
+        grp = grp.sort_values("year")
+        out[(region, indicator)] = (grp["year"].to_numpy(dtype=int), grp["value"].to_numpy(dtype=float))
+    return out
+
+
+def _apply_scenario(scenario, fc: Forecast, categories: dict, kinds: dict, seed: int) -> Forecast:
+    params = inspect.signature(scenario.apply).parameters
+    kwargs = {"categories": categories, "seed": seed}
+    if "kinds" in params:
+        kwargs["kinds"] = kinds
+    return scenario.apply(fc, **kwargs)
+
+
+def assess(
+    targets: pd.DataFrame,
+    series: pd.DataFrame,
+    *,
+    plans: list[str] | None = None,
+    as_of: int | None = None,
+    model: str = "auto",
+    draws: int = 10_000,
+    seed: int = 0,
+    scenario=None,
+    correlation: float | str = 0.0,
+    thresholds=(0.8, 0.5, 0.2),
+    tol: float = 0.10,
+    panel: pd.DataFrame | None = None,
+    targets_file="targets",
+    series_file="series",
+) -> Assessment:
+    """Assess every target of the chosen plans.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        Targets frame (``Targets.frame``: plan, region, indicator, name, unit, kind, direction,
+        strict, target_year, target_value, baseline_year, baseline_value, category, attribute).
+    series : DataFrame
+        Long series frame (region, indicator, year, value, unit).
+    plans : list of str, optional
+        Plan ids to keep (default: all). Unknown ids raise ScenarioError with close matches.
+    as_of : int, optional
+        Evaluation year; observations after it are ignored for forecasting but used to show the
+        known outcome. Default: the latest year observed in the series the targets use.
+    model, draws, seed :
+        Passed to ``forecast.engine.forecast_series``.
+    scenario : Scenario, optional
+        Anything with ``.name`` and ``.apply(forecast, *, categories, seed)``.
+    correlation : float or "auto"
+        Common-factor rank correlation between series (0 = independent paths; "auto" =
+        ``scenarios.correlation.estimate_correlation`` on the history up to ``as_of``).
+    thresholds : (float, float, float)
+        P(attain) cut-offs for on_track, watch, at_risk.
+    tol : float
+        Tolerance around time progress for the rule-based status.
+    panel : DataFrame, optional
+        Peer series for the forecast engine and for the fastest-peer-growth check; default
+        ``series``. Rows after ``as_of`` are dropped too.
+    targets_file, series_file : str
+        Names used in messages.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    ScenarioError
+        Unknown plan, bad thresholds, no targets.
+    history.problems.DataError
+        Target units incompatible with their series.
+    """
+    from forecast.engine import forecast_series
+
+    thresholds = _check_thresholds(thresholds)
+    if not 0 <= float(tol) < 1:
+        raise ScenarioError(f"The 'tol' parameter must be in [0, 1). Got {tol!r} instead.", reason="bad_parameter")
+    t = _filter_plans(targets, plans)
+    if not len(t):
+        raise ScenarioError("There are no targets to assess (empty targets frame).", reason="no_targets")
+    series = series.copy()
+    series["year"] = series["year"].astype(int)
+    if "factor" in t.columns and "series_unit" in t.columns:
+        t, unit_notes = t.copy(), []
+    else:
+        t, unit_notes = _reconcile(t, series, str(targets_file), str(series_file))
+    t = t.reset_index(drop=True)
+
+    keys = list(dict.fromkeys(zip(t["region"], t["indicator"])))
+    key_index = pd.MultiIndex.from_frame(series[["region", "indicator"]])
+    used = series[key_index.isin(keys)]
+    as_of_given = as_of is not None
+    if as_of is None:
+        as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
+    as_of = int(as_of)
+    hist = used[used["year"] <= as_of]
+    full = _series_arrays(used)
+    known = _series_arrays(hist)
+    peers = (panel if panel is not None else series)
+    peers = peers[peers["year"].astype(int) <= as_of]
+
+    to_year = max(int(t["target_year"].max()), as_of + 1)
+    fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
+                         panel=peers, errors="skip")
+    skipped = dict(fc.meta.get("skipped", {}) or {})
+
+    rho_used: float | str = correlation
+    if isinstance(correlation, str):
+        if correlation != "auto":
+            raise ScenarioError(
+                f"The 'correlation' parameter must be a number in [0, 1) or 'auto'. Got {correlation!r} instead.",
+                reason="bad_parameter",
+            )
+        from scenarios.correlation import estimate_correlation
+
+        rho_used = float(estimate_correlation(hist, keys))
+    if float(rho_used) != 0.0:
+        from scenarios.correlation import couple
+
+        fc = couple(fc, float(rho_used), seed=int(seed))
+    if scenario is not None:
+        categories: dict = {}
+        kinds: dict = {}
+        for r in t.itertuples(index=False):
+            cat = getattr(r, "category", None)
+            if isinstance(cat, str) and cat:
+                categories.setdefault((r.region, r.indicator), set()).add(cat)
+            kinds.setdefault((r.region, r.indicator), getattr(r, "kind", "stock"))
+        fc = _apply_scenario(scenario, fc, categories, kinds, int(seed))
+
+    rows, attained = [], []
+    for i, tr in t.iterrows():
+        row, ok = _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresholds, float(tol))
+        rows.append(row)
+        attained.append(ok)
+    table = pd.DataFrame(rows)
+    table = table[[c for c in TABLE_COLUMNS if c in table.columns]]
+
+    # Sort: plan and category in file order, then severity, then P(attain) ascending.
+    plan_rank = {p: k for k, p in enumerate(pd.unique(table["plan"]))}
+    cat_key = table["category"].astype(object).where(table["category"].notna(), "")
+    cat_rank = {c: k for k, c in enumerate(pd.unique(cat_key))}
+    sev = {r: k for k, r in enumerate(RISK_ORDER)}
+    order = pd.DataFrame({
+        "p": table["plan"].map(plan_rank),
+        "c": cat_key.map(cat_rank),
+        "s": table["risk"].map(sev),
+        "a": table["p_attain"].fillna(2.0),
+        "i": np.arange(len(table)),
+    }).sort_values(["p", "c", "s", "a", "i"], kind="stable")
+    perm = order.index.to_numpy()
+    table = table.loc[perm].reset_index(drop=True)
+    targets_sorted = t.loc[perm].reset_index(drop=True)
+    attained_paths = {k: attained[j] for k, j in enumerate(perm)}
+
+    port = portfolio(table, attained_paths)
+    scen_name = getattr(scenario, "name", None) if scenario is not None else None
+    meta = {
+        "seed": int(seed),
+        "draws": int(draws),
+        "model": model,
+        "as_of": as_of,
+        "as_of_given": as_of_given,
+        "scenario": scen_name or "baseline",
+        "correlation": rho_used if isinstance(rho_used, str) else float(rho_used),
+        "correlation_requested": correlation,
+        "thresholds": thresholds,
+        "tol": float(tol),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "n_targets": int(len(table)),
+        "skipped": {f"{k[0]}/{k[1]}" if isinstance(k, tuple) else str(k): v for k, v in skipped.items()},
+        "unit_notes": [p.problem for p in unit_notes],
+    }
+    return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
+                      attained_paths=attained_paths)
+
+
+_REASON_NOTES = {
+    "no_history": "No usable history for this indicator: no probability can be computed.",
+    "no_baseline": "No baseline level (baseline_value, or an observation in baseline_year): cannot be judged.",
+    "gap_in_window": "A year needed by the target is missing inside the history: cannot be judged.",
+    "no_path": "The forecast does not reach the target year.",
+}
+
+
+def _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresholds, tol):
+    key = (tr["region"], tr["indicator"])
+    kind = kind_of(tr)
+    flags: list[str] = []
+    notes: list[str] = []
+    sf = fc.get(*key)
+    years, values = known.get(key, (np.empty(0, dtype=int), np.empty(0)))
+    if sf is None:
+        flags.append("no_history")
+        msg = skipped.get(key)
+        notes.append(f"Not forecast: {msg}" if msg else _REASON_NOTES["no_history"])
+    else:
+        flags.extend(sf.flags)
+        notes.extend(sf.notes)
+    ev = evaluate_target(tr, sf, as_of=as_of)
+    if ev["reason"] and ev["reason"] != "no_history":
+        flags.append(ev["reason"])
+        notes.append(_REASON_NOTES.get(ev["reason"], f"Cannot be judged ({ev['reason']})."))
+    base, from_series = baseline_level(tr, sf) if sf is not None else (float("nan"), False)
+    if from_series and kind in PERCENT_KINDS:
+        flags.append("baseline_from_series")
+        notes.append(f"Baseline level taken from the series' {int(tr['baseline_year'])} observation.")
+    mv = midterm_view(tr, years, values, as_of=as_of, tol=tol, peers=peers)
+    for f in mv["flags"]:
+        if f == "stale_data":
+            notes.append(f"Latest observation is {mv['latest_year']}, before the as-of year {as_of}.")
+        if f == "needs_unprecedented_growth":
+            notes.append("The growth still needed is faster than any yearly growth this indicator"
+                         + (" or its peers" if np.isfinite(mv["max_growth_peers"]) else "") + " has shown.")
+        flags.append(f)
+
+    p = ev["p_attain"]
+    risk = risk_level(p, observed=ev["observed"], thresholds=thresholds)
+    if ev["observed"]:
+        flags.append("observed")
+    elif np.isfinite(p):
+        if (mv["status"] in ("as_expected", "ahead") and p < 0.5) or (mv["status"] == "behind" and p >= 0.8):
+            flags.append("rule_vs_probability")
+            notes.append(f"The mid-term rule says '{mv['status']}' but P(attain) is {p:.2f}.")
+
+    # The real outcome, when the replay's target year is observed in the full series.
+    outcome, outcome_value = ev["outcome"], ev["outcome_value"]
+    if outcome is None and key in full:
+        fy, fv = full[key]
+        if fy.size and int(tr["target_year"]) <= int(fy[-1]):
+            later = evaluate_target(tr, _observed_sf(key[0], key[1], fy, fv), as_of=int(fy[-1]))
+            if later["observed"]:
+                outcome, outcome_value = later["outcome"], later["outcome_value"]
+
+    hist_g = next((g for g in (mv["historical_growth_5y"], mv["historical_growth_3y"], mv["historical_growth_all"])
+                   if np.isfinite(g)), float("nan"))
+    by = _int(tr, "baseline_year")
+    row = {
+        "plan": tr["plan"],
+        "region": tr["region"],
+        "indicator": tr["indicator"],
+        "name": tr.get("name", None),
+        "unit": tr.get("unit", None),
+        "kind": kind,
+        "direction": tr.get("direction", "up"),
+        "strict": bool(tr.get("strict", False)) if not pd.isna(tr.get("strict", False)) else False,
+        "category": tr.get("category", None),
+        "attribute": tr.get("attribute", None),
+        "target_year": int(tr["target_year"]),
+        "target_value": _float(tr, "target_value"),
+        "baseline_year": by,
+        "baseline_value": _float(tr, "baseline_value"),
+        "as_of": as_of,
+        "last_year": mv["latest_year"],
+        "last_value": _latest_quantity(tr, kind, years, values, base if sf is not None else mv["baseline_level"]),
+        "n_obs": int(years.size),
+        "p_attain": p,
+        "p_attain_se": ev["p_attain_se"],
+        "p10": ev["p10"],
+        "p50": ev["p50"],
+        "p90": ev["p90"],
+        "expected_shortfall": ev["expected_shortfall"],
+        "first_year_median": ev["first_year_median"],
+        "p_reached_before": ev["p_reached_before"],
+        "required_growth": mv["required_growth"],
+        "historical_growth": hist_g,
+        "historical_growth_3y": mv["historical_growth_3y"],
+        "historical_growth_5y": mv["historical_growth_5y"],
+        "time_progress": mv["time_progress"],
+        "completion": mv["completion"],
+        "status": mv["status"],
+        "risk": risk,
+        "model": sf.model if sf is not None else "",
+        "flags": ";".join(dict.fromkeys(flags)),
+        "notes": " ".join(dict.fromkeys(notes)),
+        "outcome": outcome,
+        "outcome_value": outcome_value,
+        "completion_method": mv["completion_method"],
+        "max_growth_own": mv["max_growth_own"],
+        "max_growth_peers": mv["max_growth_peers"],
+    }
+    return row, ev["attained"]
+
