@@ -153,11 +153,20 @@ GOAL_SEEK_COLUMNS = [
 ]
 
 
-def _target_row(row: pd.Series, targets: pd.DataFrame | None) -> dict:
-    """The reconciled target row (with ``factor``) behind one assessment table row."""
+def _target_row(row: pd.Series, targets: pd.DataFrame | None, pos: int) -> dict:
+    """The reconciled target row (with ``factor``) behind one assessment table row.
+
+    scenarios.risk.assess keeps ``targets`` in the table's order; that is used when the keys
+    agree, else the row is found by its keys."""
     out = dict(row)
     if targets is None or targets.empty:
         return out
+    if len(targets) > pos:
+        cand = targets.iloc[pos]
+        if all(str(cand.get(c)) == str(row.get(c)) for c in ("plan", "region", "indicator", "target_year")):
+            tgt = cand.to_dict()
+            tgt.update({k: v for k, v in out.items() if k not in tgt})
+            return tgt
     mask = np.ones(len(targets), dtype=bool)
     for c in _ID_COLS:
         if c in targets.columns and c in row.index and not pd.isna(row[c]):
@@ -193,7 +202,7 @@ def goal_seek_table(assessment, *, confidence: float = 0.8, risks=("watch", "at_
     targets = getattr(assessment, "targets", None)
     meta_as_of = (getattr(assessment, "meta", None) or {}).get("as_of")
     rows = []
-    for _, row in table.iterrows():
+    for pos, (_, row) in enumerate(table.iterrows()):
         if row.get("risk") not in risks or pd.isna(row.get("p_attain")):
             continue
         sf = assessment.forecast.get(str(row["region"]), str(row["indicator"]))
@@ -201,7 +210,7 @@ def goal_seek_table(assessment, *, confidence: float = 0.8, risks=("watch", "at_
             continue
         as_of = row.get("as_of", meta_as_of)
         as_of = int(meta_as_of if as_of is None or pd.isna(as_of) else as_of)
-        target = _target_row(row, targets)
+        target = _target_row(row, targets, pos)
         try:
             res = goal_seek(target, sf, confidence=confidence, as_of=as_of, max_uplift=max_uplift)
         except ScenarioError as exc:

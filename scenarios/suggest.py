@@ -1,0 +1,175 @@
+"""Suggest targets for the next plan: the value each indicator reaches with a given probability.
+
+For the people drafting a plan (e.g. the 15th five-year plan to 2030): a target "met with
+probability 0.8" is the value that 80 % of the sample paths reach or pass in the target
+year — for an ``up`` target the 20 % quantile of the paths, for a ``down`` target the
+80 % quantile. P50 is the even-odds value; the implied average annual growth (CAGR) from
+the latest observation shows how ambitious each is.
+"""
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from scenarios.errors import ScenarioError
+
+SUGGEST_COLUMNS = [
+    "region", "indicator", "unit", "latest_year", "latest_value", "to_year", "direction", "confidence",
+    "suggested_target", "p_at_suggested", "p10", "p50", "p90", "cagr_suggested", "cagr_p50",
+    "n_obs", "model", "flags", "notes", "seed", "draws",
+]
+
+
+def met_with_probability(values: np.ndarray, confidence: float, direction: str = "up") -> tuple[float, float]:
+    """The value met by at least ``confidence`` of ``values``, and the share that meets it.
+
+    ``up``: the largest sample value ``s`` with ``mean(values >= s) >= confidence``;
+    ``down``: the smallest ``s`` with ``mean(values <= s) >= confidence``. The share
+    exceeds ``confidence`` by less than ``1/n`` (plus ties).
+
+    Examples
+    --------
+    >>> met_with_probability(np.arange(1.0, 11.0), 0.8)
+    (3.0, 0.8)
+    >>> met_with_probability(np.arange(1.0, 11.0), 0.8, "down")
+    (8.0, 0.8)
+    """
+    v = np.sort(np.asarray(values, dtype=float))
+    v = v[~np.isnan(v)]
+    n = v.size
+    if n == 0:
+        return float("nan"), float("nan")
+    # k values strictly below the suggestion may miss it: k = floor((1 - c) n)
+    k = int(np.floor((1.0 - confidence) * n + 1e-9))
+    k = min(max(k, 0), n - 1)
+    if direction == "up":
+        s = v[k]
+        return float(s), float(np.mean(v >= s))
+    s = v[n - 1 - k]
+    return float(s), float(np.mean(v <= s))
+
+
+def _cagr(value: float, latest: float, years: int) -> float:
+    if years <= 0 or not (latest > 0) or not (value > 0):
+        return float("nan")
+    return float((value / latest) ** (1.0 / years) - 1.0)
+
+
+def _check_names(asked, known, what: str):
+    if asked is None:
+        return None
+    asked = [asked] if isinstance(asked, str) else list(asked)
+    known = sorted(set(map(str, known)))
+    bad = [a for a in asked if a not in known]
+    if bad:
+        hints = []
+        for b in bad:
+            close = difflib.get_close_matches(b, known, n=3)
+            hints.append(f"{b!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
+        raise ScenarioError(
+            f"Unknown {what} {', '.join(hints)}; the series file has {len(known)} {what}s, e.g. "
+            f"{', '.join(known[:5])}.",
+            reason=f"unknown_{what}",
+        )
+    return asked
+
+
+def suggest(
+    series: pd.DataFrame,
+    *,
+    to_year: int = 2030,
+    confidence: float = 0.8,
+    model="auto",
+    draws: int = 10_000,
+    seed: int = 0,
+    panel: pd.DataFrame | None = None,
+    regions=None,
+    indicators=None,
+    direction: str = "up",
+) -> pd.DataFrame:
+    """Per series, the ``to_year`` value met with probability ``confidence``.
+
+    Parameters
+    ----------
+    series : DataFrame
+        Long frame region, indicator, year, value (unit optional).
+    to_year : int
+        Target year of the plan being drafted.
+    confidence : float in (0, 1)
+        Required probability of meeting the suggested target.
+    model, draws, seed, panel
+        Passed to :func:`forecast.engine.forecast_series` (``errors="skip"``).
+    regions, indicators : str or list of str, optional
+        Restrict to these (unknown names raise ScenarioError with close matches).
+    direction : ``"up"`` or ``"down"``
+        ``up``: reach at least (suggest the ``1 - confidence`` quantile); ``down``: at most.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUGGEST_COLUMNS`, one row per series (series the engine could not
+        project have NaN values, flag ``skipped`` and the reason in ``notes``). Values are
+        in the series' unit; ``cagr_*`` are fractions per year from the latest observation;
+        ``p_at_suggested`` is the share of paths meeting the suggestion (>= confidence, by
+        less than 1/draws).
+    """
+    if not 0.0 < float(confidence) < 1.0:
+        raise ScenarioError(f"The 'confidence' parameter must be in (0, 1). Got {confidence!r} instead.",
+                            reason="bad_confidence")
+    if direction not in ("up", "down"):
+        raise ScenarioError(f"The 'direction' parameter must be 'up' or 'down'. Got {direction!r} instead.",
+                            reason="bad_direction")
+    missing = [c for c in ("region", "indicator", "year", "value") if c not in series.columns]
+    if missing:
+        raise ScenarioError(f"The series frame lacks column(s) {missing}; it needs region, indicator, year, value.",
+                            reason="bad_series")
+    regions = _check_names(regions, series["region"], "region")
+    indicators = _check_names(indicators, series["indicator"], "indicator")
+    data = series
+    if regions is not None:
+        data = data[data["region"].isin(regions)]
+    if indicators is not None:
+        data = data[data["indicator"].isin(indicators)]
+    if data.empty:
+        raise ScenarioError(f"No series for regions {regions} and indicators {indicators} together.",
+                            reason="no_series")
+
+    from forecast.engine import forecast_series  # imported late: the engine lands with issue 3
+
+    fc = forecast_series(data, to_year=int(to_year), model=model, draws=int(draws), seed=int(seed),
+                         panel=panel, errors="skip")
+    units = {}
+    if "unit" in data.columns:
+        for (r, i), u in data.groupby(["region", "indicator"], sort=False)["unit"]:
+            u = u.dropna()
+            units[(r, i)] = str(u.iloc[-1]) if len(u) else ""
+
+    rows = []
+    for sf in fc.series:
+        note = f"{to_year} is already observed" if int(to_year) <= sf.last_year else ""
+        v = np.asarray(sf.at(int(to_year)), dtype=float)
+        s, p_s = met_with_probability(v, float(confidence), direction)
+        p10, p50, p90 = np.quantile(v, [0.1, 0.5, 0.9])
+        horizon = int(to_year) - sf.last_year
+        flags = list(sf.flags) + (["observed"] if note else [])
+        rows.append({
+            "region": sf.region, "indicator": sf.indicator, "unit": sf.unit or units.get(sf.key, ""),
+            "latest_year": sf.last_year, "latest_value": sf.last_value, "to_year": int(to_year),
+            "direction": direction, "confidence": float(confidence),
+            "suggested_target": s, "p_at_suggested": p_s, "p10": float(p10), "p50": float(p50), "p90": float(p90),
+            "cagr_suggested": _cagr(s, sf.last_value, horizon), "cagr_p50": _cagr(float(p50), sf.last_value, horizon),
+            "n_obs": int(len(sf.obs_years)), "model": sf.model, "flags": ";".join(flags),
+            "notes": "; ".join([*sf.notes, note] if note else sf.notes),
+            "seed": int(seed), "draws": int(draws),
+        })
+    for key, message in (fc.meta.get("skipped") or {}).items():
+        region, indicator = key if isinstance(key, tuple) else (str(key), "")
+        rows.append({c: np.nan for c in SUGGEST_COLUMNS} | {
+            "region": region, "indicator": indicator, "unit": units.get((region, indicator), ""),
+            "to_year": int(to_year), "direction": direction, "confidence": float(confidence), "model": "",
+            "flags": "skipped", "notes": str(message), "seed": int(seed), "draws": int(draws),
+        })
+    out = pd.DataFrame(rows, columns=SUGGEST_COLUMNS)
+    return out.sort_values(["region", "indicator"], kind="stable").reset_index(drop=True)

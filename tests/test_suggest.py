@@ -1,0 +1,98 @@
+"""Suggested targets are met with exactly the requested probability on the paths."""
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.paths import Forecast, SeriesForecast
+from scenarios.errors import ScenarioError
+from scenarios.suggest import SUGGEST_COLUMNS, met_with_probability, suggest
+
+DRAWS = 2000
+
+
+def _series():
+    rows = []
+    for ind, base, g in [("invention_grants", 10000.0, 0.08), ("pledge_financing", 20.0, 0.15)]:
+        for k, y in enumerate(range(2015, 2024)):
+            rows.append(("武汉市", ind, y, round(base * (1 + g) ** k * (1 + 0.03 * (-1) ** k), 2), "件"))
+    rows.append(("武汉市", "too_short", 2023, 5.0, "个"))
+    return pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit"])
+
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    """A stand-in engine with known lognormal paths, so the quantile logic is tested alone."""
+    calls = {}
+
+    def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
+                        bounds=None, errors="skip"):
+        calls.update(to_year=to_year, model=model, draws=draws, seed=seed)
+        out, skipped = [], {}
+        for (r, i), d in series.groupby(["region", "indicator"], sort=True):
+            d = d.sort_values("year")
+            if len(d) < 2:
+                skipped[(r, i)] = "2 observations needed"
+                continue
+            years = np.arange(int(d["year"].max()) + 1, to_year + 1)
+            rng = np.random.default_rng([seed, len(i)])
+            last = float(d["value"].iloc[-1])
+            paths = last * np.exp(np.cumsum(rng.normal(0.05, 0.1, (draws, years.size)), axis=1))
+            out.append(SeriesForecast(r, i, years, paths, np.median(paths, 0), "fake",
+                                      d["year"].to_numpy(), d["value"].to_numpy(float), unit="件"))
+        return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": skipped})
+
+    mod = types.ModuleType("forecast.engine")
+    mod.forecast_series = forecast_series
+    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    return calls
+
+
+def test_met_with_probability_exact_share():
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=997)
+    for c in (0.5, 0.8, 0.9, 0.95):
+        s, p = met_with_probability(v, c)
+        assert c <= np.mean(v >= s) == p < c + 1 / v.size
+        s, p = met_with_probability(v, c, "down")
+        assert c <= np.mean(v <= s) == p < c + 1 / v.size
+
+
+def test_suggest_on_known_paths(fake_engine):
+    out = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=3)
+    assert list(out.columns) == SUGGEST_COLUMNS
+    assert fake_engine == {"to_year": 2030, "model": "drift", "draws": DRAWS, "seed": 3}
+    ok = out[out["flags"] != "skipped"]
+    assert len(ok) == 2
+    for row in ok.itertuples():
+        assert 0.8 <= row.p_at_suggested < 0.8 + 1 / DRAWS
+        assert row.p10 < row.suggested_target < row.p50 < row.p90
+        assert row.cagr_suggested == pytest.approx((row.suggested_target / row.latest_value) ** (1 / 7) - 1)
+        assert row.latest_year == 2023 and row.n_obs == 9
+    skipped = out[out["flags"] == "skipped"]
+    assert skipped["indicator"].tolist() == ["too_short"] and skipped["suggested_target"].isna().all()
+    down = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=3, direction="down",
+                   indicators="pledge_financing")
+    assert len(down) == 1 and down["suggested_target"].iloc[0] > down["p50"].iloc[0]
+
+
+def test_suggest_unknown_indicator_has_close_match():
+    with pytest.raises(ScenarioError, match="pledge_financing"):
+        suggest(_series(), indicators=["pledge_financin"], model="drift", draws=100)
+
+
+def test_suggest_with_the_engine():
+    # the real engine (forecast.engine, issue 3); model="drift" keeps it fast
+    out = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=1,
+                  indicators=["invention_grants", "pledge_financing"])
+    assert len(out) == 2
+    for row in out.itertuples():
+        assert 0.8 <= row.p_at_suggested < 0.8 + 1 / DRAWS
+        assert row.suggested_target < row.p50
+    again = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=1,
+                    indicators=["invention_grants", "pledge_financing"])
+    pd.testing.assert_frame_equal(out, again)
