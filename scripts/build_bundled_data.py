@@ -23,11 +23,15 @@ import argparse
 import csv
 import io
 import re
+import sys
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from history.bundled import years_text  # noqa: E402  (one implementation of the years string)
+
 DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "history" / "data"
 
@@ -345,19 +349,6 @@ def _csv_text(rows: list[dict], columns: list[str]) -> str:
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()
-
-
-def years_text(years) -> str:
-    """Compact year list with gaps visible: [2013, ..., 2018, 2020] -> '2013–2018, 2020'."""
-    ys = sorted(set(int(y) for y in years))
-    parts, start = [], None
-    for i, y in enumerate(ys):
-        if start is None:
-            start = y
-        if i + 1 == len(ys) or ys[i + 1] != y + 1:
-            parts.append(str(start) if start == y else f"{start}–{y}")
-            start = None
-    return ", ".join(parts)
 
 
 def _history_counts(targets: list[dict], series: list[dict]) -> dict:

@@ -1,0 +1,215 @@
+"""Integrity of the bundled plans and series, and the plans/show summaries."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from history.bundled import (
+    bundled_series_frame,
+    bundled_targets_frame,
+    plan_detail,
+    plans_summary,
+    years_text,
+)
+from history.problems import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "history" / "data"
+SHARED = ROOT.parent / "shared" / "data"
+EXCLUDED_TAGS = ("[AUXILIARY]", "[DEFINITION-CAVEAT]", "[SUB-REGION/PARTIAL-SCOPE]",
+                 "[PARTIAL-YEAR/NOT-YEAR-END]", "[COMPONENT-OF-PLAN-INDICATOR]")
+
+
+@pytest.fixture(scope="module")
+def targets() -> pd.DataFrame:
+    return bundled_targets_frame()
+
+
+@pytest.fixture(scope="module")
+def series() -> pd.DataFrame:
+    return bundled_series_frame()
+
+
+def _plan_years(series: pd.DataFrame) -> dict[tuple[str, str], set[int]]:
+    plan = series[series["role"] == "plan"]
+    return {k: set(g["year"]) for k, g in plan.groupby(["region", "indicator"])}
+
+
+# --- integrity ---------------------------------------------------------------------------
+
+def test_targets_validate_with_the_readers():
+    readers = pytest.importorskip("history.readers")
+    from history.bundled import bundled_targets
+
+    t = bundled_targets()
+    assert isinstance(t, readers.Targets)
+    assert t.file == "bundled:targets.csv"
+    assert not [p for p in t.notes if p.severity == "error"]
+    assert len(t.frame) == len(bundled_targets_frame())
+
+
+def test_series_validate_with_the_readers():
+    readers = pytest.importorskip("history.readers")
+    from history.bundled import bundled_series
+
+    h = bundled_series()
+    assert isinstance(h, readers.History)
+    assert h.file == "bundled:series.csv"
+    assert len(h.frame) == len(bundled_series_frame())
+
+
+def test_every_plan_target_row_is_bundled(targets):
+    src = pd.read_csv(SHARED / "plan_targets.csv", dtype=str, keep_default_na=False)
+    if not len(src):  # pragma: no cover - the shared folder is part of the workspace
+        pytest.skip("shared data not available")
+    got = set(zip(targets["plan"], targets["indicator"]))
+    assert got == set(zip(src["plan_id"], src["indicator"]))
+    assert len(targets) == len(src) == 81
+    assert set(targets["plan"]) == {"wuhan_14fyp", "wuhan_demo_zone", "hubei_services", "yidu_2027",
+                                    "zhejiang_14fyp", "zhejiang_13fyp"}
+
+
+def test_no_duplicate_series_keys(series):
+    dup = series[series.duplicated(["region", "indicator", "year"], keep=False)]
+    assert dup.empty, dup[["region", "indicator", "year"]].to_string()
+
+
+def test_every_row_has_a_source_and_a_known_role(series):
+    assert (series["source"].str.strip() != "").all()
+    assert set(series["role"]) == {"plan", "peer", "auxiliary"}
+
+
+def test_one_unit_per_series(series):
+    units = series.groupby(["region", "indicator"])["unit"].nunique()
+    assert (units == 1).all(), units[units > 1]
+
+
+def test_plan_rows_carry_no_excluded_tag(series):
+    plan = series[series["role"] == "plan"]
+    bad = plan[plan["note"].apply(lambda n: any(t in n for t in EXCLUDED_TAGS))]
+    assert bad.empty, bad[["region", "indicator", "year", "note"]].to_string()
+
+
+def test_auxiliary_rows_never_share_a_plan_id(series, targets):
+    aux = series[series["role"] == "auxiliary"]
+    assert aux["indicator"].str.contains("__").all()
+    assert not set(aux["indicator"]) & set(targets["indicator"])
+
+
+def test_region_names_are_unique_per_province(series):
+    regions = set(series["region"])
+    # One region, one name: no short CNIPA names next to the plans' full names.
+    assert not regions & {"浙江", "湖北", "广西", "北京", "湖北宜都"}
+    assert {"浙江省", "湖北省", "武汉市", "宜都市", "广西壮族自治区", "全国"} <= regions
+    assert set(series.loc[series["region"] == "全国", "role"]) == {"peer"}
+
+
+def test_disagreeing_sources_keep_one_row_and_note_the_other(series):
+    row = series[(series["region"] == "湖北省") & (series["indicator"] == "pct_applications")
+                 & (series["year"] == 2018)]
+    assert row["value"].tolist() == [1725.0]
+    assert "1552" in row["note"].iloc[0]
+    row = series[(series["region"] == "武汉市") & (series["indicator"] == "invention_applications")
+                 & (series["year"] == 2015)]
+    assert row["value"].tolist() == [15077.0]
+    assert "15065" in row["note"].iloc[0]
+
+
+def test_definition_changed_zhejiang_trademarks_not_spliced(series):
+    tm = series[(series["region"] == "浙江省") & (series["indicator"] == "trademarks_in_force")]
+    assert sorted(tm["year"]) == [2020, 2023, 2025]
+    caveat = series[(series["region"] == "浙江省") & (series["indicator"] == "trademarks_in_force__caveat")]
+    assert sorted(caveat["year"]) == [2016, 2017, 2021]
+    assert set(caveat["role"]) == {"auxiliary"}
+
+
+def test_plan_baseline_is_an_observation_with_the_plan_as_source(series):
+    row = series[(series["region"] == "武汉市") & (series["indicator"] == "invention_grants")
+                 & (series["year"] == 2020)]
+    assert row["value"].tolist() == [14667.0]
+    assert row["source"].iloc[0].startswith("plan: 000_")
+    yidu = series[(series["region"] == "宜都市") & (series["indicator"] == "invention_in_force")
+                  & (series["year"] == 2024)]
+    assert "2024-10" in yidu["note"].iloc[0]
+
+
+def _readme_no_history() -> set[tuple[str, str]]:
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- no-history:start -->")[1].split("<!-- no-history:end -->")[0]
+    return set(re.findall(r"^- (\S+) / (\S+) ", block, flags=re.M))
+
+
+def test_every_target_joins_history_or_is_listed_without(targets, series):
+    years = _plan_years(series)
+    without = {(p, i) for p, r, i in zip(targets["plan"], targets["region"], targets["indicator"])
+               if not years.get((r, i))}
+    assert without == _readme_no_history()
+    assert ("wuhan_14fyp", "high_value_patent_portfolios") in without
+    assert ("wuhan_14fyp", "invention_grants") not in without
+
+
+def test_build_script_reproduces_committed_files(tmp_path):
+    if not (SHARED / "plan_targets.csv").exists():  # pragma: no cover
+        pytest.skip("shared data not available")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_bundled_data.py"),
+                    "--shared", str(SHARED), "--out", str(tmp_path)], check=True, cwd=tmp_path)
+    for name in ("targets.csv", "series.csv", "README.md"):
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+    assert not (DATA / "series.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+# --- summaries ---------------------------------------------------------------------------
+
+def test_plans_summary_wuhan(targets, series):
+    s = plans_summary(targets, series).set_index("plan")
+    w = s.loc["wuhan_14fyp"]
+    assert (w["region"], w["period"], w["n_targets"]) == ("武汉市", "2020–2025", 19)
+    # >= 2 obs: invention_grants 9, invention_applications 6, high_value 4, pledge 4, pct 3, trademarks 2
+    assert (w["n_with_history"], w["n_projectable"], w["n_none"]) == (6, 5, 8)
+    assert s.loc["hubei_services", "period"] == "…–2025"
+    assert len(s) == 6
+
+
+def test_plans_summary_counts_only_plan_rows():
+    t = pd.DataFrame({"plan": ["p"], "region": ["A"], "indicator": ["x"], "target_year": [2025],
+                      "baseline_year": [2020]})
+    s = pd.DataFrame({"region": ["A"] * 3, "indicator": ["x"] * 3, "year": [2019, 2020, 2021],
+                      "value": [1.0, 2.0, 3.0], "role": ["plan", "plan", "auxiliary"]})
+    row = plans_summary(t, s).iloc[0]
+    assert (row["n_with_history"], row["n_projectable"], row["n_none"]) == (1, 0, 0)
+
+
+def test_plan_detail_shows_gaps_and_latest(targets, series):
+    d = plan_detail("wuhan_14fyp", targets, series).set_index("indicator")
+    g = d.loc["invention_grants"]
+    assert g["years"] == "2013–2018, 2020, 2023–2024"
+    assert (g["n_obs"], g["first_year"], g["latest_year"], g["latest_value"]) == (9, 2013, 2024, 25200.0)
+    assert not g["too_short"] and g["flag"] == ""
+    tm = d.loc["trademarks_in_force"]
+    assert (tm["latest_value"], tm["series_unit"], tm["n_obs"]) == (55.8, "万件", 2)
+    assert tm["too_short"] and "only 2 observations" in tm["flag"]
+    none = d.loc["high_value_patent_portfolios"]
+    assert none["n_obs"] == 0 and none["flag"] == "无历史数据 / no history"
+    assert pd.isna(none["latest_value"])
+
+
+def test_plan_detail_min_obs_moves_the_flag(targets, series):
+    d = plan_detail("wuhan_14fyp", targets, series, min_obs=5).set_index("indicator")
+    assert d.loc["high_value_invention_per_10k", "too_short"]
+    assert not d.loc["invention_applications", "too_short"]
+
+
+def test_unknown_plan_offers_close_match(targets, series):
+    with pytest.raises(DataError, match=r"Unknown plan 'wuhan_14fy'.*Did you mean 'wuhan_14fyp'") as e:
+        plan_detail("wuhan_14fy", targets, series)
+    assert e.value.problems[0].value == "wuhan_14fy"
+
+
+def test_years_text_makes_gaps_visible():
+    assert years_text([2021, 2024, 2013, 2014, 2015]) == "2013–2015, 2021, 2024"
+    assert years_text([2020]) == "2020"
