@@ -461,7 +461,8 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
     add("")
     add("## Peer panel coverage")
     add("")
-    add("Number of the 31 provinces with a value (peer rows plus 湖北省/浙江省 plan rows); N = a 全国 row exists.")
+    add("Number of the 31 provinces with a value (peer rows plus 湖北省/浙江省 plan rows), for indicators with peer rows; "
+        "N = a 全国 row exists (other national scopes are not marked).")
     add("")
     provinces = set(PROVINCES.values())
     cov = defaultdict(set)
@@ -471,7 +472,9 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
             cov[(r["indicator"], int(r["year"]))].add(r["region"])
         if r["region"] == "全国":
             nat.add((r["indicator"], int(r["year"])))
-    inds = sorted({k[0] for k in cov})
+    # Indicators only a plan region reports (its plan baselines) are not a panel.
+    peer_inds = {r["indicator"] for r in series if r["role"] == "peer"}
+    inds = sorted({k[0] for k in cov} & peer_inds)
     yrs = sorted({k[1] for k in cov})
     add("| indicator | " + " | ".join(str(y) for y in yrs) + " |")
     add("|---|" + "---|" * len(yrs))
