@@ -180,8 +180,8 @@ def check_series(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 problems.append(Problem(f, row, label, cell_text(cell), vc.note, "", "note"))
             if row_ok and year is not None:
                 records.append((region, indicator, int(year), float(vc.value), vc.unit, source, note, row, label))
-    frame = pd.DataFrame(records, columns=list(SERIES_COLUMNS) + ["_column"])
-    frame, more = _series_rules(frame, f)
+    frame = pd.DataFrame(records, columns=list(SERIES_COLUMNS) + ["cell_column"])
+    frame, more = _series_rules(frame, f, cols.label.get("unit", "unit"))
     problems += more
     return frame, problems
 
@@ -200,18 +200,18 @@ def _series_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _series_rules(frame: pd.DataFrame, f: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _series_rules(frame: pd.DataFrame, f: str, unit_label: str) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     if frame.empty:
         return _empty_series(), problems
     for r in frame.itertuples(index=False):
         if r.value < 0 and is_non_negative_unit(r.unit):
-            problems.append(Problem(f, r.row, r._column, f"{r.value:g}",
+            problems.append(Problem(f, r.row, r.cell_column, f"{r.value:g}",
                                     f"Negative value in unit '{r.unit}' for {r.region}/{r.indicator} {r.year}; "
                                     f"counts and amounts cannot be negative.",
                                     "Check the sign; enter the level, not a change."))
         if r.unit == "%" and not 0 <= r.value <= 100:
-            problems.append(Problem(f, r.row, r._column, f"{r.value:g}",
+            problems.append(Problem(f, r.row, r.cell_column, f"{r.value:g}",
                                     f"Percentage {r.value:g} for {r.region}/{r.indicator} {r.year} is outside 0-100.",
                                     "A % series is a share between 0 and 100; for growth targets give the level "
                                     "series (growth is computed from it)."))
@@ -220,7 +220,7 @@ def _series_rules(frame: pd.DataFrame, f: str) -> tuple[pd.DataFrame, list[Probl
     for (region, indicator), grp in stated.groupby(["region", "indicator"], sort=False):
         first_unit, first_row = grp["unit"].iloc[0], grp["row"].iloc[0]
         for r in grp[grp["unit"] != first_unit].itertuples(index=False):
-            problems.append(Problem(f, r.row, "unit", r.unit,
+            problems.append(Problem(f, r.row, unit_label, r.unit,
                                     f"Unit '{r.unit}' differs from '{first_unit}' (row {first_row}) within the series "
                                     f"{region}/{indicator}.",
                                     f"Use one unit per series, e.g. convert the value to {first_unit}."))
@@ -233,12 +233,12 @@ def _series_rules(frame: pd.DataFrame, f: str) -> tuple[pd.DataFrame, list[Probl
             where = f"{first['region']}/{first['indicator']} {first['year']}"
             if r["value"] == first["value"]:
                 keep[idx] = False
-                problems.append(Problem(f, int(r["row"]), r["_column"], f"{r['value']:g}",
+                problems.append(Problem(f, int(r["row"]), r["cell_column"], f"{r['value']:g}",
                                         f"Row {r['row']} repeats row {first['row']} for {where} with the same value; "
                                         f"kept row {first['row']}.", "Delete the repeated row.", "note"))
             else:
                 problems.append(Problem(
-                    f, int(r["row"]), r["_column"], f"{r['value']:g}",
+                    f, int(r["row"]), r["cell_column"], f"{r['value']:g}",
                     f"Duplicate {where}: row {first['row']} has {first['value']:g} "
                     f"(source: {first['source'] or 'none'}) and row {r['row']} has {r['value']:g} "
                     f"(source: {r['source'] or 'none'}).",
@@ -371,19 +371,21 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 "A reduction target needs a baseline_value (the level the reduction is measured from).",
                 "Enter the baseline level from the plan or the statistics.")
             ok = False
-        if target_value is not None and target_value < 0 and kind != "growth_rate" and (
-                is_non_negative_unit(unit) or unit == "%" or kind == "reduction"):
+        # A percentage level is bounded by 0-100; a per-100-firms count (kind ratio, unit 件)
+        # is not (Zhejiang reached 100.1 against a target of 82), so only % or no unit is bounded.
+        bounded = (unit == "%" and not rate) or (kind == "ratio" and unit == "")
+        if target_value is not None and target_value < 0 and not bounded and kind != "growth_rate" and (
+                is_non_negative_unit(unit) or kind == "reduction"):
             err(row, "target_value", c["target_value"],
                 f"Negative target {target_value:g} in unit '{unit or '%'}' for a {kind} target is impossible.",
                 "Check the sign; negative values are allowed only for growth_rate targets.")
             ok = False
-        if baseline_value is not None and baseline_value < 0 and (is_non_negative_unit(unit) or rate):
+        if baseline_value is not None and baseline_value < 0 and not bounded and (is_non_negative_unit(unit) or rate):
             err(row, "baseline_value", c["baseline_value"],
                 f"Negative baseline {baseline_value:g} is impossible for a count or amount.", "Check the sign.")
             ok = False
-        bounded = (unit == "%" and not rate) or (kind == "ratio" and unit == "")
-        for name, v in (("target_value", target_value), ("baseline_value", baseline_value if not rate else None)):
-            if v is not None and v >= 0 and bounded and v > 100:
+        for name, v in (("target_value", target_value), ("baseline_value", baseline_value)):
+            if v is not None and bounded and not 0 <= v <= 100:
                 err(row, name, c[name], f"Ratio {v:g} is outside 0-100.",
                     "Percentages lie between 0 and 100; check the value or the unit.")
                 ok = False
