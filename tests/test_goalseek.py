@@ -112,3 +112,50 @@ def test_goal_seek_table_rows_for_non_on_track_targets():
     assert out["name"].tolist() == ["甲"]
     direct = goal_seek(ANNUAL, sf, as_of=2023)
     assert out["uplift_needed"].iloc[0] == pytest.approx(direct["uplift_needed"])
+
+
+def test_goal_seek_table_on_an_assessment(monkeypatch):
+    """End to end through scenarios.risk.assess with a stand-in engine (known paths)."""
+    import sys
+    import types
+
+    from forecast.paths import Forecast
+    from forecast.rng import series_rng
+    from scenarios.risk import assess
+
+    def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
+                        bounds=None, errors="skip"):
+        out = []
+        for (r, i), d in series.groupby(["region", "indicator"], sort=True):
+            d = d.sort_values("year")
+            years = np.arange(int(d["year"].max()) + 1, to_year + 1)
+            paths = float(d["value"].iloc[-1]) * np.exp(
+                np.cumsum(series_rng(seed, r, i).normal(0.03, 0.1, (draws, years.size)), axis=1))
+            out.append(SeriesForecast(r, i, years, paths, np.median(paths, 0), "fake", d["year"].to_numpy(),
+                                      d["value"].to_numpy(float)))
+        return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": {}})
+
+    mod = types.ModuleType("forecast.engine")
+    mod.forecast_series = forecast_series
+    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    series = pd.DataFrame({"region": "武汉市", "indicator": "g", "year": range(2016, 2024),
+                           "value": [5.0, 5.5, 6.1, 6.6, 7.2, 8.0, 8.7, 9.5], "unit": "亿元"})
+    common = dict(plan="p", region="武汉市", indicator="g", unit="万元", kind="annual", direction="up", strict=False,
+                  target_year=2025, baseline_year=2020, baseline_value=np.nan, category="c", attribute="预期性",
+                  series_unit="亿元", factor=1e-4)
+    targets = pd.DataFrame([dict(common, name="难", target_value=150000.0),   # 15 亿元
+                            dict(common, name="易", target_value=50000.0)])
+    a = assess(targets, series, draws=DRAWS_E2E, seed=2, model="drift")
+    out = goal_seek_table(a, confidence=0.8)
+    assert out["name"].tolist() == ["难"]
+    row = out.iloc[0]
+    sf = a.forecast.get("武汉市", "g")
+    t = dict(common, target_value=150000.0)
+    steps = np.clip(sf.years - a.meta["as_of"], 0, None)
+    assert _p(t, sf, sf.paths * (1 + row["uplift_needed"]) ** steps) >= 0.8
+    # the yearly addition is reported in the target's unit (万元) and works in the series unit (亿元)
+    assert row["add_needed"] > 1000
+    assert _p(t, sf, sf.paths + row["add_needed"] * 1e-4 * (steps > 0)) >= 0.8
+
+
+DRAWS_E2E = 1000
