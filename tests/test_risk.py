@@ -1,0 +1,258 @@
+"""assess(): the risk table.
+
+Most tests replace the forecast engine by a hand-made one whose paths are known exactly
+(path j grows at rate g_j = -0.10 + 0.30 j / (n - 1) per year from the last observation), so
+every probability has an exact expected value. The end-to-end tests at the bottom use the real
+engine with model="drift".
+"""
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.paths import Forecast, SeriesForecast
+from scenarios.errors import ScenarioError
+from scenarios.risk import TABLE_COLUMNS, assess, risk_level
+
+DRAWS = 11
+RATES = np.linspace(-0.10, 0.20, DRAWS)  # -0.10, -0.07, ..., 0.20
+
+
+def fake_forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
+                         bounds=None, errors="raise"):
+    calls.append({"max_year": int(series["year"].max()), "panel_max_year": int(panel["year"].max()),
+                  "to_year": to_year, "draws": draws})
+    rates = np.linspace(-0.10, 0.20, draws)
+    out, skipped = [], {}
+    for (region, indicator), grp in series.groupby(["region", "indicator"], sort=False):
+        grp = grp.sort_values("year")
+        if as_of is not None:
+            grp = grp[grp["year"] <= as_of]
+        if len(grp) < 2:
+            skipped[(region, indicator)] = f"Series {region}/{indicator} has {len(grp)} observation(s)."
+            continue
+        last_y, last_v = int(grp["year"].iloc[-1]), float(grp["value"].iloc[-1])
+        years = np.arange(last_y + 1, to_year + 1)
+        h = years - last_y
+        paths = last_v * (1 + rates[:, None]) ** h[None, :]
+        flags = ("weak_evidence",) if len(grp) <= 4 else ()
+        out.append(SeriesForecast(region, indicator, years, paths, paths.mean(axis=0), "fake",
+                                  grp["year"].to_numpy(), grp["value"].to_numpy(float), flags=flags))
+    return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": skipped})
+
+
+calls: list = []
+
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    calls.clear()
+    mod = types.ModuleType("forecast.engine")
+    mod.forecast_series = fake_forecast_series
+    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    import forecast
+
+    monkeypatch.setattr(forecast, "engine", mod, raising=False)
+    return calls
+
+
+def series_frame():
+    years = np.arange(2016, 2023)
+    rows = [("甲市", "grants", int(y), 1000.0 * 1.1 ** (y - 2016), "件") for y in years]
+    rows += [("甲市", "loans", int(y), v, "亿元") for y, v in zip(range(2019, 2023), [10.0, 12.0, 14.0, 16.0])]
+    rows += [("甲市", "lonely", 2022, 5.0, "个")]
+    rows += [("乙市", "grants", int(y), 500.0 * 1.3 ** (y - 2016), "件") for y in years]
+    return pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit"])
+
+
+def targets_frame():
+    rows = [
+        # plan, indicator, name, unit, kind, target_year, target_value, baseline_year, baseline_value, category, attribute
+        ("demo", "grants", "授权量", "万件", "annual", 2025, 0.2, 2020, 0.14641, "创造", "预期性"),
+        ("demo", "grants", "授权量(高)", "件", "annual", 2025, 2400.0, 2020, 1464.1, "创造", "约束性"),
+        ("demo", "loans", "融资额累计", "亿元", "cumulative", 2025, 80.0, 2020, 10.0, "运用", "预期性"),
+        ("demo", "lonely", "孤立指标", "个", "stock", 2025, 10.0, None, float("nan"), "运用", None),
+        ("demo", "grants", "早期目标", "件", "annual", 2021, 1500.0, 2016, 1000.0, "创造", "预期性"),
+        ("other", "loans", "融资额", "亿元", "annual", 2024, 20.0, 2020, 12.0, "运用", "约束性"),
+    ]
+    df = pd.DataFrame(rows, columns=["plan", "indicator", "name", "unit", "kind", "target_year", "target_value",
+                                     "baseline_year", "baseline_value", "category", "attribute"])
+    df.insert(1, "region", "甲市")
+    df["direction"] = "up"
+    df["strict"] = False
+    df["baseline_year"] = df["baseline_year"].astype("Int64")
+    return df
+
+
+def by_name(table, name):
+    return table[table["name"] == name].iloc[0]
+
+
+def test_exact_probabilities_from_known_paths(fake_engine):
+    a = assess(targets_frame(), series_frame(), draws=DRAWS, seed=3)
+    t = a.table
+    last = 1000 * 1.1 ** 6  # 2022
+    # 万件 target 0.2 = 2000 件: path j attains iff last * (1 + g_j)^3 >= 2000
+    exp = np.mean(last * (1 + RATES) ** 3 >= 2000)
+    r = by_name(t, "授权量")
+    assert r["p_attain"] == pytest.approx(exp)
+    assert r["p_attain_se"] == pytest.approx(np.sqrt(exp * (1 - exp) / DRAWS))
+    assert r["p50"] == pytest.approx(np.median(last * (1 + RATES) ** 3) / 1e4)  # in the target's unit (万件)
+    assert r["last_value"] == pytest.approx(last / 1e4) and r["last_year"] == 2022
+    # cumulative 2021..2025: 14 + 16 observed + 16 (1+g)^k for k = 1..3
+    cum = 30 + sum(16 * (1 + RATES) ** k for k in (1, 2, 3))
+    c = by_name(t, "融资额累计")
+    assert c["p_attain"] == pytest.approx(np.mean(cum >= 80))
+    assert c["last_value"] == pytest.approx(30.0)  # accumulated so far
+    assert a.meta["as_of"] == 2022 and a.meta["draws"] == DRAWS and a.meta["seed"] == 3
+    assert fake_engine[0]["to_year"] == 2025
+
+
+def test_columns_and_risk_ids(fake_engine):
+    t = assess(targets_frame(), series_frame(), draws=DRAWS).table
+    assert list(t.columns[: len(TABLE_COLUMNS)]) == TABLE_COLUMNS
+    for r in t.itertuples():
+        if r.risk in ("attained", "missed"):
+            assert r.p_attain in (0.0, 1.0) and "observed" in r.flags
+        elif r.risk != "no_data":
+            assert r.risk == risk_level(r.p_attain)
+
+
+def test_observed_target_and_no_history(fake_engine):
+    t = assess(targets_frame(), series_frame(), draws=DRAWS).table
+    early = by_name(t, "早期目标")  # 2021 value 1610.51 >= 1500
+    assert early["risk"] == "attained" and early["p_attain"] == 1.0 and early["p_attain_se"] == 0.0
+    assert early["outcome"] == "attained" and early["outcome_value"] == pytest.approx(1610.51)
+    lonely = by_name(t, "孤立指标")
+    assert lonely["risk"] == "no_data" and "no_history" in lonely["flags"]
+    assert "1 observation" in lonely["notes"]
+
+
+def test_sorting_plan_category_severity_probability(fake_engine):
+    t = assess(targets_frame(), series_frame(), draws=DRAWS).table
+    assert list(pd.unique(t["plan"])) == ["demo", "other"]
+    demo = t[t["plan"] == "demo"]
+    assert list(pd.unique(demo["category"])) == ["创造", "运用"]
+    order = ["off_track", "at_risk", "watch", "on_track", "missed", "attained", "no_data"]
+    for _, grp in demo.groupby("category", sort=False):
+        sev = grp["risk"].map(order.index).to_numpy()
+        assert (np.diff(sev) >= 0).all()
+        for _, same in grp.groupby("risk"):
+            assert same["p_attain"].dropna().is_monotonic_increasing
+
+
+def test_unknown_plan_offers_close_matches(fake_engine):
+    with pytest.raises(ScenarioError, match="Unknown plan 'dem0' \\(did you mean demo\\?\\)"):
+        assess(targets_frame(), series_frame(), plans=["dem0"], draws=DRAWS)
+
+
+def test_plan_filter(fake_engine):
+    t = assess(targets_frame(), series_frame(), plans=["other"], draws=DRAWS).table
+    assert t["plan"].unique().tolist() == ["other"]
+
+
+def test_as_of_replay_hides_later_data_and_shows_the_outcome(fake_engine):
+    a = assess(targets_frame(), series_frame(), plans=["other"], as_of=2020, draws=DRAWS)
+    assert fake_engine[0]["max_year"] == 2020 and fake_engine[0]["panel_max_year"] == 2020
+    r = a.table.iloc[0]
+    # loans: 12 in 2020; target 20 in 2024: path j attains iff 12 (1+g)^4 >= 20
+    assert r["p_attain"] == pytest.approx(np.mean(12 * (1 + RATES) ** 4 >= 20))
+    assert r["as_of"] == 2020 and r["last_year"] == 2020
+    assert r["outcome"] is None  # 2024 not observed even in the full data
+    a2 = assess(targets_frame(), series_frame(), plans=["demo"], as_of=2020, draws=DRAWS)
+    early = by_name(a2.table, "早期目标")  # 2021 target, observed after the replay year
+    assert early["risk"] not in ("attained", "missed")
+    assert early["outcome"] == "attained" and early["outcome_value"] == pytest.approx(1610.51)
+
+
+def test_midterm_columns_and_rule_vs_probability(fake_engine):
+    t = assess(targets_frame(), series_frame(), draws=DRAWS).table
+    r = by_name(t, "授权量(高)")
+    # baseline 2020 = 1464.1, latest 2022 = 1771.561, target 2400: geometric completion
+    assert r["time_progress"] == pytest.approx(0.4)
+    assert r["completion"] == pytest.approx(np.log(1771.561 / 1464.1) / np.log(2400 / 1464.1))
+    assert r["required_growth"] == pytest.approx((2400 / 1771.561) ** (1 / 3) - 1)
+    assert r["historical_growth"] == pytest.approx(0.1) and r["historical_growth_5y"] == pytest.approx(0.1)
+    expect_flag = (r["status"] in ("as_expected", "ahead") and r["p_attain"] < 0.5) or (
+        r["status"] == "behind" and r["p_attain"] >= 0.8)
+    assert ("rule_vs_probability" in r["flags"]) == expect_flag
+
+
+def test_unprecedented_growth_compares_with_peers(fake_engine):
+    t = targets_frame().iloc[[1]].copy()
+    t["target_value"] = 4000.0  # needs (4000/1771.6)^(1/3)-1 = 31 % > own 10 %, > peer 30 %
+    r = assess(t, series_frame(), draws=DRAWS).table.iloc[0]
+    assert "needs_unprecedented_growth" in r["flags"]
+    t["target_value"] = 3600.0  # 26.7 %: faster than own 10 % but the peer 乙市 grew 30 %
+    r = assess(t, series_frame(), draws=DRAWS).table.iloc[0]
+    assert "needs_unprecedented_growth" not in r["flags"]
+
+
+def test_portfolio_uses_joint_paths(fake_engine):
+    a = assess(targets_frame(), series_frame(), plans=["demo"], draws=DRAWS)
+    p = a.portfolio[a.portfolio["scope"] == "plan"].iloc[0]
+    ev = a.table["p_attain"].dropna()
+    assert p["n_targets"] == 5 and p["n_evaluable"] == 4
+    assert p["expected_met"] == pytest.approx(ev.sum())
+    binding = a.attained_paths[int(a.table.index[a.table["name"] == "授权量(高)"][0])]
+    assert p["p_all_binding"] == pytest.approx(binding.mean())
+
+
+def test_scenario_is_applied_to_the_paths(fake_engine):
+    class Halve:
+        name = "halve"
+
+        def apply(self, forecast, *, categories=None, seed=None):
+            self.categories = categories
+            return forecast.replace_series([s.with_paths(s.paths * 0.5) for s in forecast])
+
+    sc = Halve()
+    base = assess(targets_frame(), series_frame(), plans=["other"], draws=DRAWS)
+    low = assess(targets_frame(), series_frame(), plans=["other"], draws=DRAWS, scenario=sc)
+    assert low.meta["scenario"] == "halve"
+    assert sc.categories[("甲市", "loans")] == {"运用"}
+    assert low.table["p_attain"].iloc[0] < base.table["p_attain"].iloc[0]
+    assert low.table["p_attain"].iloc[0] == pytest.approx(np.mean(8 * (1 + RATES) ** 2 >= 20))
+
+
+def test_bad_thresholds_fail_fast(fake_engine):
+    with pytest.raises(ScenarioError, match="three decreasing probabilities"):
+        assess(targets_frame(), series_frame(), thresholds=(0.5, 0.8, 0.2))
+
+
+def test_incompatible_units_are_a_data_error(fake_engine):
+    from history.problems import DataError
+
+    t = targets_frame().iloc[[1]].copy()
+    t["unit"] = "亿元"
+    with pytest.raises(DataError, match="incompatible"):
+        assess(t, series_frame(), draws=DRAWS)
+
+
+# ------------------------------------------------------------------ real engine (forecast.engine)
+def test_same_seed_same_table_with_the_real_engine():
+    a = assess(targets_frame(), series_frame(), model="drift", draws=500, seed=11)
+    b = assess(targets_frame(), series_frame(), model="drift", draws=500, seed=11)
+    cols = [c for c in a.table.columns if c != "notes"]
+    pd.testing.assert_frame_equal(a.table[cols], b.table[cols])
+    c = assess(targets_frame(), series_frame(), model="drift", draws=500, seed=12)
+    assert not np.allclose(a.table["p50"].dropna(), c.table["p50"].dropna())
+
+
+def test_as_of_replay_with_the_real_engine():
+    a = assess(targets_frame(), series_frame(), plans=["demo"], model="drift", draws=500, seed=1, as_of=2020)
+    early = by_name(a.table, "早期目标")
+    assert early["outcome"] == "attained" and early["last_year"] == 2020
+    assert 0.0 < early["p_attain"] <= 1.0
+
+
+def test_bundled_wuhan_mid_term_has_a_row_per_target():
+    from history.bundled import bundled_series, bundled_targets
+
+    t, s = bundled_targets().frame, bundled_series().frame
+    a = assess(t, s, plans=["wuhan_14fyp"], as_of=2022, draws=1000, seed=0)
+    assert len(a.table) == int((t["plan"] == "wuhan_14fyp").sum())
+    assert set(a.table["risk"]) <= {"on_track", "watch", "at_risk", "off_track", "attained", "missed", "no_data"}
+    assert (a.table["as_of"] == 2022).all()
