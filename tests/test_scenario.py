@@ -259,3 +259,37 @@ def test_example_file_loads():
     sc = load_scenarios(Path(__file__).resolve().parents[1] / "examples" / "scenarios.toml")
     assert {"slowdown", "policy", "shock"} <= set(sc)
     assert sc["policy"].adjustments[0].add_per_year == 3.0
+
+
+def test_load_scenarios_semantic_problems(tmp_path):
+    f = tmp_path / "sem.toml"
+    f.write_text("""
+[scenario.baseline]
+[[scenario.baseline.adjust]]
+factor = 0.9
+[scenario.odd]
+[[scenario.odd.adjust]]
+probability = 0.5
+[[scenario.odd.adjust]]
+year = 2025
+growth_shift = 0.01
+[[scenario.odd.adjust]]
+indicator = "x"
+[[scenario.odd.adjust]]
+indicator = 3
+factor = 0
+cap = 1.0
+floor = 2.0
+""", encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenarios(f)
+    got = {(p.problem.split(":")[0], p.column) for p in exc.value.problems}
+    assert got == {
+        ("scenario.baseline", "name"),
+        ("scenario.odd.adjust[1]", "probability"),
+        ("scenario.odd.adjust[2]", "year"),
+        ("scenario.odd.adjust[3]", "adjust"),
+        ("scenario.odd.adjust[4]", "indicator"),
+        ("scenario.odd.adjust[4]", "factor"),
+        ("scenario.odd.adjust[4]", "floor"),
+    }
