@@ -17,7 +17,12 @@
   * ``reduction``: the reduction achieved so far over the target reduction.
 
 - status: ``achieved_early`` (the latest value already meets the target), ``ahead``
-  (c > tau + tol), ``as_expected`` (|c - tau| <= tol), ``behind`` (c < tau - tol), ``n/a``;
+  (c > tau + tol), ``as_expected`` (|c - tau| <= tol), ``behind`` (c < tau - tol), ``n/a``
+  (no baseline, or nothing observed after the baseline year). When the latest observation is
+  older than ``as_of`` (publication lag), c is compared with the time progress *of the latest
+  observation year* — comparing old data with today's calendar would call every lagging
+  indicator "behind" — and the flag ``stale_data`` says so; ``time_progress`` is still reported
+  at ``as_of``;
 - required growth per year from the latest value, historical growth over the last 3 and 5 years
   (CAGR on actual years), and the fastest growth the indicator or its peers ever showed.
 
@@ -150,7 +155,8 @@ def midterm_view(
         ``historical_growth_3y``, ``historical_growth_5y``, ``historical_growth_all``,
         ``max_growth_own``, ``max_growth_peers`` (fastest yearly growth in the direction the
         level must move: the largest for rising targets, the most negative for falling ones),
-        ``latest_year``, ``latest_value`` (series unit), ``baseline_level`` (series unit),
+        ``latest_year``, ``latest_value`` (series unit), ``status_year`` (the year the status
+        describes), ``baseline_level`` (series unit),
         ``flags`` (list of ids).
 
     Examples
@@ -187,6 +193,7 @@ def midterm_view(
         "max_growth_own": float("nan"),
         "max_growth_peers": float("nan"),
         "latest_year": int(y[-1]) if y.size else None,
+        "status_year": None,
         "latest_value": float(v[-1]) if y.size else float("nan"),
         "baseline_level": float("nan"),
         "flags": [],
@@ -256,9 +263,18 @@ def midterm_view(
     out["completion"] = float(completion)
     out["completion_method"] = method
 
+    # Judge progress at the year the data describe: with data only up to an earlier year than
+    # as_of, comparing old completion with today's time progress would call every indicator with
+    # a publication lag "behind". The reported time_progress stays at as_of (the contract); the
+    # flag stale_data tells the reader which year the status refers to.
     tau = out["time_progress"]
+    if by is not None and ty > by and ly < int(as_of):
+        tau = float(np.clip((ly - by) / (ty - by), 0.0, 1.0))
+    out["status_year"] = min(ly, int(as_of))
     if met:
         out["status"] = "achieved_early"
+    elif by is not None and ly <= by:
+        out["status"] = "n/a"  # nothing observed after the baseline yet: no progress to judge
     elif np.isfinite(completion) and np.isfinite(tau):
         if completion > tau + tol:
             out["status"] = "ahead"

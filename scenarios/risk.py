@@ -386,7 +386,8 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresho
     mv = midterm_view(tr, years, values, as_of=as_of, tol=tol, peers=peers)
     for f in mv["flags"]:
         if f == "stale_data":
-            notes.append(f"Latest observation is {mv['latest_year']}, before the as-of year {as_of}.")
+            notes.append(f"Latest observation is {mv['latest_year']}, before the as-of year {as_of}; "
+                         f"the status compares completion with the time progress of {mv['latest_year']}.")
         if f == "needs_unprecedented_growth":
             notes.append("The growth still needed is faster than any yearly growth this indicator"
                          + (" or its peers" if np.isfinite(mv["max_growth_peers"]) else "") + " has shown.")

@@ -140,3 +140,15 @@ def test_unprecedented_growth_flag_uses_own_and_peer_maximum():
 def test_stale_data_flag():
     v = midterm_view(tgt(), [2020, 2021], [100, 120], as_of=2023)
     assert "stale_data" in v["flags"]
+
+
+def test_stale_data_status_is_judged_at_the_latest_data_year():
+    # data to 2022 only, as_of 2023: completion 0.4 matches 2022's time progress 0.4, not 2023's 0.6
+    v = midterm_view(tgt(), [2020, 2022], [100, 140], as_of=2023, tol=0.1)
+    assert v["time_progress"] == pytest.approx(0.6)
+    assert v["status"] == "as_expected" and v["status_year"] == 2022 and "stale_data" in v["flags"]
+
+
+def test_nothing_after_the_baseline_gives_na():
+    v = midterm_view(tgt(), [2019, 2020], [90, 100], as_of=2022)
+    assert v["status"] == "n/a"
