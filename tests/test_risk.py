@@ -256,3 +256,15 @@ def test_bundled_wuhan_mid_term_has_a_row_per_target():
     assert len(a.table) == int((t["plan"] == "wuhan_14fyp").sum())
     assert set(a.table["risk"]) <= {"on_track", "watch", "at_risk", "off_track", "attained", "missed", "no_data"}
     assert (a.table["as_of"] == 2022).all()
+
+
+def test_correlation_keeps_each_probability_and_is_recorded(fake_engine):
+    base = assess(targets_frame(), series_frame(), plans=["demo"], draws=DRAWS, seed=5)
+    coupled = assess(targets_frame(), series_frame(), plans=["demo"], draws=DRAWS, seed=5, correlation=0.6)
+    auto = assess(targets_frame(), series_frame(), plans=["demo"], draws=DRAWS, seed=5, correlation="auto")
+    # coupling permutes whole paths: every marginal probability is unchanged
+    np.testing.assert_allclose(coupled.table["p_attain"], base.table["p_attain"], equal_nan=True)
+    assert coupled.meta["correlation"] == 0.6
+    assert isinstance(auto.meta["correlation"], float) and 0.0 <= auto.meta["correlation"] <= 0.9
+    with pytest.raises(ScenarioError, match="'correlation' parameter"):
+        assess(targets_frame(), series_frame(), correlation="high")
