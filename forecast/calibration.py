@@ -1,0 +1,160 @@
+"""Interval calibration from pooled, scale-free rolling-origin errors.
+
+The ``auto`` model does not trust the textbook intervals of its members (far too narrow on
+8-point series). Instead it reads uncertainty from what actually happened when the same
+point method was run from many rolling origins on many real yearly series:
+
+* at each origin, the error trajectory ``e_h = log(actual_h / point_h) / s`` for
+  ``h = 1..H`` (positive series), or ``(actual_h - point_h) / s`` on the level scale
+  (series with zeros or negatives), where ``s`` is the series' own scale (mean absolute
+  one-year change, in logs or levels) shrunk toward a prior scale when the series is short;
+* trajectories are pooled by the number of observations the forecast was made from, so a
+  3-point series draws from errors that 3-point windows really made;
+* a forecast draws WHOLE trajectories from its pool (paths stay coherent across years) and
+  applies them to its own point forecast and scale.
+
+References
+----------
+Williams & Goodman (1971), "A simple method for the construction of empirical confidence
+limits for economic forecasts", *JASA* 66, 752-754 (empirical intervals from past errors);
+Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), section 5.5
+(bootstrapped residuals / future sample paths).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from forecast.errors import ForecastError
+
+PRIOR_PATH = Path(__file__).parent / "data" / "m3_prior.json"
+
+# Upper edges (inclusive) of the length bins that pools are kept for. A series of n
+# observations draws from the first bin whose edge is >= n.
+BIN_EDGES: tuple[int, ...] = (2, 3, 4, 5, 6, 8, 10, 13, 17, 10_000)
+
+
+def bin_of(n_obs: int) -> int:
+    """Index of the length bin for a window of ``n_obs`` observations."""
+    for i, edge in enumerate(BIN_EDGES):
+        if n_obs <= edge:
+            return i
+    return len(BIN_EDGES) - 1
+
+
+def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool) -> tuple[float, int]:
+    """Mean absolute one-year change and the number of changes it rests on.
+
+    A change across a gap of ``g`` years is divided by ``sqrt(g)`` (random-walk scaling), so
+    gapped series are not mistaken for volatile ones.
+    """
+    z = np.log(y) if log else np.asarray(y, dtype=float)
+    if z.size < 2:
+        return float("nan"), 0
+    gaps = np.diff(np.asarray(years, dtype=float))
+    d = np.abs(np.diff(z)) / np.sqrt(gaps)
+    return float(np.mean(d)), int(d.size)
+
+
+def shrunk_scale(raw: float, n_changes: int, *, prior: float | None, k0: float) -> float:
+    """Scale shrunk toward ``prior`` as if the prior were worth ``k0`` one-year changes
+    (a precision-weighted average of variances, as in a scaled-inverse-chi-square prior)."""
+    if prior is None or not np.isfinite(prior) or k0 <= 0:
+        return raw
+    if not np.isfinite(raw) or n_changes == 0:
+        return float(prior)
+    return float(np.sqrt((k0 * prior**2 + n_changes * raw**2) / (k0 + n_changes)))
+
+
+@dataclass(frozen=True, eq=False)
+class ErrorPool:
+    """Pooled scale-free error trajectories, by length bin, for one error scale.
+
+    Attributes
+    ----------
+    log : True for log-ratio errors (positive series), False for level errors.
+    prior_scale : generic prior for the series scale (median over the pool's windows);
+        ``None`` for level errors, which have no scale-free prior.
+    k0 : weight of the prior scale, in one-year changes.
+    trajectories : tuple of arrays, one per bin in ``BIN_EDGES``, each (n_traj, H).
+    tail_step_sd : per bin, sd of the last one-year error increment; used to extend
+        trajectories past ``H`` years as a random walk.
+    """
+
+    log: bool
+    prior_scale: float | None
+    k0: float
+    trajectories: tuple[np.ndarray, ...]
+    tail_step_sd: tuple[float, ...] = field(default=())
+
+    @property
+    def horizon(self) -> int:
+        return int(self.trajectories[-1].shape[1])
+
+    def sample(self, n_obs: int, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``n_paths`` whole error trajectories (n_paths, horizon) for a series of
+        ``n_obs`` observations; beyond the stored horizon extend each as a random walk."""
+        b = bin_of(n_obs)
+        pool = self.trajectories[b]
+        if pool.shape[0] == 0:
+            raise ForecastError(f"The calibration pool for {n_obs}-point series is empty. Rebuild the prior.")
+        idx = rng.integers(pool.shape[0], size=n_paths)
+        h_stored = min(horizon, pool.shape[1])
+        out = pool[idx, :h_stored]
+        if horizon > h_stored:
+            step = self.tail_step_sd[b] if self.tail_step_sd else float(np.std(pool[:, -1] - pool[:, -2]))
+            extra = np.cumsum(rng.normal(0.0, step, size=(n_paths, horizon - h_stored)), axis=1)
+            out = np.hstack([out, out[:, -1:] + extra])
+        return out
+
+
+def pool_to_json(pool: ErrorPool, *, decimals: int = 3) -> dict:
+    return {
+        "log": pool.log,
+        "prior_scale": pool.prior_scale,
+        "k0": pool.k0,
+        "bin_edges": list(BIN_EDGES),
+        "horizon": pool.horizon,
+        "tail_step_sd": [round(float(s), 5) for s in pool.tail_step_sd],
+        "trajectories": [np.round(t, decimals).tolist() for t in pool.trajectories],
+    }
+
+
+def pool_from_json(obj: dict) -> ErrorPool:
+    if tuple(obj["bin_edges"]) != BIN_EDGES:
+        raise ForecastError(
+            f"The calibration prior was built with length bins {obj['bin_edges']}, but this version uses "
+            f"{list(BIN_EDGES)}. Rebuild it with scripts/build_forecast_prior.py."
+        )
+    return ErrorPool(
+        log=bool(obj["log"]),
+        prior_scale=obj["prior_scale"],
+        k0=float(obj["k0"]),
+        trajectories=tuple(np.asarray(t, dtype=float).reshape(-1, obj.get("horizon", 6)) for t in obj["trajectories"]),
+        tail_step_sd=tuple(float(s) for s in obj["tail_step_sd"]),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Prior:
+    """The shipped generic prior: a log-error pool and a level-error pool, plus provenance."""
+
+    log_pool: ErrorPool
+    level_pool: ErrorPool
+    meta: dict
+
+
+@lru_cache(maxsize=4)
+def load_prior(path: str | None = None) -> Prior:
+    """Load the generic prior (default: ``forecast/data/m3_prior.json``)."""
+    p = Path(path) if path else PRIOR_PATH
+    if not p.exists():
+        raise ForecastError(
+            f"The calibration prior {p} is missing. Build it with `python scripts/build_forecast_prior.py`."
+        )
+    obj = json.loads(p.read_text(encoding="utf-8"))
+    return Prior(log_pool=pool_from_json(obj["log_pool"]), level_pool=pool_from_json(obj["level_pool"]), meta=obj["meta"])

@@ -1,0 +1,115 @@
+"""Build forecast/data/m3_prior.json: the generic calibration prior of the ``auto`` model.
+
+Uses ONLY the training parts (split == "train") of the 645 M3 yearly series in
+benchmarks/data/m3_yearly.csv; the 6 held-out test values of each series are never read,
+so the benchmark's test scores stay out-of-sample.
+
+For every series and every origin o with 6 training values after it, and for windows of
+the last K observations before o (K in WINDOWS, plus the whole history), the ``auto``
+point forecast is made from the window and its error trajectory is recorded:
+log(actual/point) / s (the log pool) and (actual - point) / s (the level pool), with s the
+window's shrunk scale (forecast.calibration). Trajectories are pooled by window length
+bin and subsampled (seeded) to at most MAX_PER_BIN per bin.
+
+Run:  python scripts/build_forecast_prior.py  [--max-per-bin 2000] [--k0 4] [--seed 0]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from forecast.auto import combined_point  # noqa: E402
+from forecast.calibration import BIN_EDGES, ErrorPool, bin_of, pool_to_json, raw_scale, shrunk_scale  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data" / "m3_yearly.csv"
+OUT = ROOT / "forecast" / "data" / "m3_prior.json"
+H = 6
+WINDOWS = (2, 3, 4, 5, 6, 7, 8, 10, 12, 15)
+
+
+def windows_of(train: np.ndarray):
+    """(window values, future 6 values) for every origin and window length."""
+    n = train.size
+    for o in range(2, n - H + 1):
+        future = train[o:o + H]
+        seen = set()
+        for k in (*WINDOWS, o):
+            if k <= o and k not in seen:
+                seen.add(k)
+                yield train[o - k:o], future
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--max-per-bin", type=int, default=2000)
+    ap.add_argument("--k0", type=float, default=4.0, help="prior weight in one-year changes")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--output", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+
+    df = pd.read_csv(DATA)
+    train = df[df["split"] == "train"]
+    records = []  # (bin, log_err (H,), level_err (H,), raw_log, n_changes, raw_level, mean_abs_level)
+    for _, g in train.groupby("unique_id", sort=True):
+        x = g.sort_values("ds")["y"].to_numpy(float)
+        for w, fut in windows_of(x):
+            years = np.arange(w.size)
+            point, _ = combined_point(w, years, H)
+            rl, nc = raw_scale(w, years, log=True)
+            rv, _ = raw_scale(w, years, log=False)
+            records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv, float(np.mean(np.abs(w)))))
+    prior_log = float(np.median([r[3] for r in records if r[4] >= 5]))
+    rng = np.random.default_rng(args.seed)
+    log_bins, lvl_bins = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
+    for b, le, ve, rl, nc, rv, lev in records:
+        s_log = shrunk_scale(rl, nc, prior=prior_log, k0=args.k0)
+        s_lvl = shrunk_scale(rv, nc, prior=prior_log * lev, k0=args.k0)
+        log_bins[b].append(le / s_log)
+        lvl_bins[b].append(ve / s_lvl)
+
+    def finish(bins, log):
+        trajs, tails = [], []
+        for rows in bins:
+            a = np.asarray(rows, dtype=float).reshape(-1, H)
+            a = a[np.all(np.isfinite(a), axis=1)]
+            if a.shape[0] > args.max_per_bin:
+                a = a[rng.choice(a.shape[0], args.max_per_bin, replace=False)]
+            trajs.append(a)
+            tails.append(float(np.std(a[:, -1] - a[:, -2])) if a.shape[0] else 0.0)
+        return ErrorPool(log=log, prior_scale=prior_log if log else None, k0=args.k0,
+                         trajectories=tuple(trajs), tail_step_sd=tuple(tails))
+
+    counts = [len(b) for b in log_bins]
+    log_pool, lvl_pool = finish(log_bins, True), finish(lvl_bins, False)
+    meta = {
+        "built": dt.date.today().isoformat(),
+        "script": "scripts/build_forecast_prior.py",
+        "source": "benchmarks/data/m3_yearly.csv, split == 'train' only (645 M3 yearly series)",
+        "source_sha256": hashlib.sha256(DATA.read_bytes()).hexdigest(),
+        "horizon": H,
+        "windows": list(WINDOWS) + ["whole history"],
+        "k0": args.k0,
+        "seed": args.seed,
+        "max_per_bin": args.max_per_bin,
+        "trajectories_before_subsampling": dict(zip([f"<= {e}" for e in BIN_EDGES], counts)),
+        "prior_log_scale": prior_log,
+    }
+    obj = {"meta": meta, "log_pool": pool_to_json(log_pool), "level_pool": pool_to_json(lvl_pool)}
+    args.output.write_text(json.dumps(obj, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.2f} MB); prior log scale {prior_log:.4f}; "
+          f"trajectories per bin {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
