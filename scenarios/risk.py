@@ -278,8 +278,11 @@ def assess(
     peers = peers[peers["year"].astype(int) <= as_of]
 
     to_year = max(int(t["target_year"].max()), as_of + 1)
-    fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
-                         panel=peers, errors="skip")
+    if len(hist):
+        fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
+                             panel=peers, errors="skip")
+    else:  # no target has any history: nothing to forecast, every row is no_data
+        fc = Forecast((), seed=int(seed), draws=int(draws), model=model, meta={"skipped": {}})
     skipped = dict(fc.meta.get("skipped", {}) or {})
 
     rho_used: float | str = correlation
@@ -369,14 +372,15 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresho
     sf = fc.get(*key)
     years, values = known.get(key, (np.empty(0, dtype=int), np.empty(0)))
     if sf is None:
-        flags.append("no_history")
+        # "too_short": observed, but not enough to project (the engine says why); "no_history": nothing at all.
+        flags.append("too_short" if years.size else "no_history")
         msg = skipped.get(key)
         notes.append(f"Not forecast: {msg}" if msg else _REASON_NOTES["no_history"])
     else:
         flags.extend(sf.flags)
         notes.extend(sf.notes)
     ev = evaluate_target(tr, sf, as_of=as_of)
-    if ev["reason"] and ev["reason"] != "no_history":
+    if ev["reason"] and ev["reason"] != "no_history":  # no_history is already flagged above
         flags.append(ev["reason"])
         notes.append(_REASON_NOTES.get(ev["reason"], f"Cannot be judged ({ev['reason']})."))
     base, from_series = baseline_level(tr, sf) if sf is not None else (float("nan"), False)

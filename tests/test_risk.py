@@ -126,7 +126,7 @@ def test_observed_target_and_no_history(fake_engine):
     assert early["risk"] == "attained" and early["p_attain"] == 1.0 and early["p_attain_se"] == 0.0
     assert early["outcome"] == "attained" and early["outcome_value"] == pytest.approx(1610.51)
     lonely = by_name(t, "孤立指标")
-    assert lonely["risk"] == "no_data" and "no_history" in lonely["flags"]
+    assert lonely["risk"] == "no_data" and "too_short" in lonely["flags"]
     assert "1 observation" in lonely["notes"]
 
 
@@ -268,3 +268,10 @@ def test_correlation_keeps_each_probability_and_is_recorded(fake_engine):
     assert isinstance(auto.meta["correlation"], float) and 0.0 <= auto.meta["correlation"] <= 0.9
     with pytest.raises(ScenarioError, match="'correlation' parameter"):
         assess(targets_frame(), series_frame(), correlation="high")
+
+
+def test_target_without_any_series_is_no_history(fake_engine):
+    t = targets_frame().iloc[[0]].copy()
+    t["indicator"] = "unknown_indicator"
+    r = assess(t, series_frame(), draws=DRAWS).table.iloc[0]
+    assert r["risk"] == "no_data" and r["flags"].split(";")[0] == "no_history" and r["n_obs"] == 0
