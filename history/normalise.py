@@ -191,7 +191,7 @@ def parse_number(cell, unit: str = "") -> Cell:
 
 
 def parse_year(cell) -> Cell:
-    """Read a cell as an integer year (1900-2100): ``2020``, ``'2020年'``, ``'２０２０'``.
+    """Read a cell as an integer year (1800-2200): ``2020``, ``'2020年'``, ``'２０２０'``.
 
     Examples
     --------
@@ -221,6 +221,6 @@ def parse_year(cell) -> Cell:
             return Cell(None, error=f"'{raw}' is {what}.", fix=fix)
         y = int(m.group(1))
         note = f"read '{raw}' as {y}" if s != str(y) or raw.strip() != s else ""
-    if not 1900 <= y <= 2100:
-        return Cell(None, error=f"Year {y} is outside 1900-2100.", fix=fix)
+    if not 1800 <= y <= 2200:
+        return Cell(None, error=f"Year {y} is outside 1800-2200.", fix=fix)
     return Cell(y, note=note)

@@ -180,6 +180,28 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> Ra
     return _table_from_rows(label, rows, [])
 
 
+def template_sheets(path) -> tuple[str, str] | None:
+    """The (history, targets) sheet names of a workbook that has both, else None."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm") or not p.is_file():
+        return None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True)
+    except Exception:  # reported properly when the sheet is read
+        return None
+    try:
+        names = wb.sheetnames
+    finally:
+        wb.close()
+    pick = {kind: next((n for n in names if n.strip().lower() in prefs), None)
+            for kind, prefs in _PREFERRED_SHEETS.items()}
+    if pick["series"] and pick["targets"]:
+        return pick["series"], pick["targets"]
+    return None
+
+
 def read_table(path, *, sheet: str | None = None, kind: str | None = None) -> RawTable:
     """Read a CSV or .xlsx file into headers and numbered raw cells, without validating them.
 

@@ -471,10 +471,20 @@ def validate_file(path, *, sheet: str | None = None) -> tuple[str, list[Problem]
     Notes
     -----
     A file that cannot be read at all (missing, not a table) is reported as one problem.
+    A workbook with both a ``history`` and a ``targets`` sheet (a filled-in template) has
+    both sheets checked; the kind returned is then ``"series"``.
     """
     # Imported here because readers builds on this module.
-    from history.readers import read_table
+    from history.readers import read_table, template_sheets
 
+    if sheet is None:
+        both = template_sheets(path)
+        if both:
+            # A filled-in template: the history sheet is what the user typed, but the targets
+            # sheet may have been edited too, so check both (messages name the sheet).
+            kind_h, problems_h = validate_file(path, sheet=both[0])
+            kind_t, problems_t = validate_file(path, sheet=both[1])
+            return "series", problems_h + problems_t
     try:
         raw = read_table(path, sheet=sheet, kind=None)
     except DataError as exc:

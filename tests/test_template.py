@@ -76,3 +76,17 @@ def test_template_bad_years_and_suffix(tmp_path, targets):
     with pytest.raises(DataError, match=r"\.xlsx"):
         write_template(targets, "wuhan_14fyp", tmp_path / "w.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_file_checks_both_sheets_of_a_filled_template(tmp_path, targets):
+    from history.validation import validate_file
+
+    path = write_template(targets, "wuhan_14fyp", tmp_path / "w.xlsx", first_year=2019, last_year=2021)
+    wb = openpyxl.load_workbook(path)
+    wb["history"]["E2"] = "abc"          # 2019 of invention_grants
+    wb["targets"]["J3"] = "-"            # target_value of the second target
+    wb.save(path)
+    kind, problems = validate_file(path)
+    errors = sorted((p.file, p.row, p.column, p.value) for p in problems if p.severity == "error")
+    assert kind == "series"
+    assert errors == [(f"{path}[history]", 2, "2019", "abc"), (f"{path}[targets]", 3, "target_value", "-")]
