@@ -151,7 +151,7 @@ class AutoModel(Model):
     --------
     >>> m = AutoModel().fit(np.array([100., 110, 120, 133, 140, 152]), np.arange(2018, 2024))
     >>> m.predict(2).round(1)
-    array([162.8, 173.9])
+    array([159.7, 167.9])
     >>> paths = m.simulate(2, 1000, np.random.default_rng(0))
     >>> bool((paths > 0).all())
     True

@@ -1,0 +1,214 @@
+"""Forecast many series at once: one model per series, one Generator per series.
+
+``forecast_series`` is what the CLI and the scenarios layer call. It splits a long frame
+into series, drops observations after ``as_of``, fits the chosen model on the observed
+years (gaps kept, never filled), simulates ``draws`` sample paths up to ``to_year`` and
+records, per series, the flags a planner must see: weak evidence, panel prior, gaps,
+bounds.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast.auto import AutoModel
+from forecast.base import Model
+from forecast.errors import ForecastError
+from forecast.models import get_model
+from forecast.panel import peer_prior
+from forecast.paths import Forecast, SeriesForecast
+from forecast.rng import series_rng
+
+WEAK_EVIDENCE_MAX_OBS = 4
+# The prior is worth k0 one-year changes (4 in the shipped prior); we say a forecast
+# "leans on" it when the prior carries at least a third of the weight of the scale.
+PANEL_NOTE_MIN_WEIGHT = 1 / 3
+# Bounded series are modelled on the logit of their position in [lo, hi]; values on the
+# bounds are pulled inside by this share of the range so the logit stays finite.
+BOUND_CLIP = 0.005
+
+REQUIRED = ("region", "indicator", "year", "value")
+
+
+class _Bounded(Model):
+    """Any model run on ``logit((y - lo) / (hi - lo))``; paths mapped back lie inside (lo, hi)."""
+
+    name = "bounded"
+    min_obs = 2
+
+    def __init__(self, *, inner: Model, lo: float, hi: float):
+        self.inner, self.lo, self.hi = inner, float(lo), float(hi)
+        self.min_obs = inner.min_obs
+
+    def _to(self, y):
+        p = np.clip((np.asarray(y, float) - self.lo) / (self.hi - self.lo), BOUND_CLIP, 1 - BOUND_CLIP)
+        return np.log(p / (1 - p))
+
+    def _back(self, z):
+        return self.lo + (self.hi - self.lo) / (1 + np.exp(-z))
+
+    def fit(self, y, years=None):
+        self.inner.fit(self._to(y), years)
+        return self
+
+    def predict(self, horizon):
+        return self._back(self.inner.predict(horizon))
+
+    def simulate(self, horizon, n_paths, rng):
+        return self._back(self.inner.simulate(horizon, n_paths, rng))
+
+
+def _check_frame(series: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REQUIRED if c not in series.columns]
+    if missing:
+        raise ForecastError(
+            f"The series frame lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}. "
+            f"Got columns {list(series.columns)}; it needs {', '.join(REQUIRED)} (unit optional)."
+        )
+    df = series.copy()
+    df["year"] = pd.to_numeric(df["year"], errors="raise").astype(int)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
+    return df
+
+
+def _label(model: Model, name: str) -> str:
+    inner = model.inner if isinstance(model, _Bounded) else model
+    if isinstance(inner, AutoModel):
+        return f"auto[{'+'.join(inner.members_)}]"
+    return name
+
+
+def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draws, seed, panel, bounds) -> SeriesForecast:
+    g = g.dropna(subset=["value"]).sort_values("year")
+    dup = g["year"][g["year"].duplicated()].unique()
+    if dup.size:
+        raise ForecastError(
+            f"Series {region}/{indicator} has more than one value for year(s) {', '.join(map(str, dup))}. "
+            "Keep one value per year (check the source or the unit)."
+        )
+    y, years = g["value"].to_numpy(float), g["year"].to_numpy(int)
+    n = y.size
+    if n < 2:
+        raise ForecastError(
+            f"Series {region}/{indicator} has {n} observation{'s' if n != 1 else ''}; a trend cannot be "
+            "projected from a single point. Add at least one more year of history."
+        )
+    unit = ""
+    if "unit" in g.columns:
+        units = [str(u) for u in g["unit"].dropna().unique() if str(u).strip()]
+        unit = units[0] if units else ""
+    flags, notes = [], []
+    lohi = (bounds or {}).get((region, indicator))
+    if lohi is None and unit.strip() == "%":
+        lohi = (0.0, 100.0)
+
+    params = {}
+    if model_name == "auto":
+        prior = peer_prior(panel, region=region, indicator=indicator, log=bool(np.all(y > 0)) and lohi is None)
+        if prior is not None:
+            params = {"prior_scale": prior.scale, "prior_source": prior.source}
+    inner = get_model(model_name, **params)
+    if n < inner.min_obs:
+        raise ForecastError(
+            f"Series {region}/{indicator} has {n} observations; model '{model_name}' needs at least "
+            f"{inner.min_obs}. Use --model drift or add history."
+        )
+    model = _Bounded(inner=inner, lo=lohi[0], hi=lohi[1]) if lohi is not None else inner
+    try:
+        model.fit(y, years)
+    except ForecastError as exc:
+        raise ForecastError(f"Series {region}/{indicator}: {exc}") from exc
+
+    if n <= WEAK_EVIDENCE_MAX_OBS:
+        flags.append("weak_evidence")
+        notes.append(f"only {n} observations: simple trend models, uncertainty mostly from the prior")
+    span = np.arange(years[0], years[-1] + 1)
+    missing = np.setdiff1d(span, years)
+    if missing.size:
+        flags.append("gaps")
+        notes.append(f"missing years {', '.join(map(str, missing))} (not filled)")
+    if lohi is not None:
+        flags.append("bounded")
+        notes.append(f"kept inside [{lohi[0]:g}, {lohi[1]:g}] by a logit transform")
+    if isinstance(inner, AutoModel):
+        weight = inner.pool_.k0 / (inner.pool_.k0 + inner.n_changes_)
+        if weight >= PANEL_NOTE_MIN_WEIGHT:
+            flags.append("panel_prior")
+            notes.append(f"volatility {weight:.0%} from {inner.scale_source_}")
+
+    h = max(int(to_year) - int(years[-1]), 0)
+    rng = series_rng(seed, region, indicator)
+    if h:
+        point = np.asarray(model.predict(h), float)
+        paths = np.asarray(model.simulate(h, draws, rng), float)
+    else:
+        point, paths = np.empty(0), np.empty((draws, 0))
+    return SeriesForecast(
+        region=region, indicator=indicator, years=np.arange(years[-1] + 1, years[-1] + 1 + h), paths=paths,
+        point=point, model=_label(model, model_name), obs_years=years, obs_values=y, flags=tuple(flags),
+        notes=tuple(notes), unit=unit,
+    )
+
+
+def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", draws: int = 1000, seed: int = 0,
+                    as_of: int | None = None, panel: pd.DataFrame | None = None,
+                    bounds: dict[tuple[str, str], tuple[float, float]] | None = None,
+                    errors: str = "raise") -> Forecast:
+    """Sample paths for every (region, indicator) in ``series`` up to ``to_year``.
+
+    Parameters
+    ----------
+    series : long frame with region, indicator, year, value (unit optional).
+    to_year : last year to project; a series observed up to or past it gets empty paths.
+    model : a name from ``forecast.models.MODEL_NAMES``; default ``"auto"``.
+    draws : sample paths per series.
+    seed : the user's seed; each series gets its own Generator from (seed, region, indicator).
+    as_of : drop observations after this year (replay an evaluation made in that year).
+    panel : long frame of reference series (same columns); peers with the same indicator
+        set the volatility prior of short series under ``auto``.
+    bounds : per series (lo, hi); such series (and those with unit "%", default (0, 100))
+        are modelled on the logit scale and stay inside the bounds.
+    errors : "raise" (default) or "skip": skipped series are listed in
+        ``Forecast.meta["skipped"]`` as {(region, indicator): message}.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    ForecastError
+        A series that cannot be projected (with ``errors="raise"``), a bad parameter.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region": "A", "indicator": "x", "year": [2019, 2020, 2021, 2023],
+    ...                    "value": [10.0, 11.0, 12.5, 15.0]})
+    >>> fc = forecast_series(df, to_year=2025, draws=200, seed=1)
+    >>> s = fc.get("A", "x")
+    >>> s.years.tolist(), s.flags
+    ([2024, 2025], ('weak_evidence', 'gaps', 'panel_prior'))
+    """
+    if errors not in ("raise", "skip"):
+        raise ForecastError(f"The 'errors' parameter must be 'raise' or 'skip'. Got {errors!r} instead.")
+    if int(draws) < 1:
+        raise ForecastError(f"The 'draws' parameter must be a positive integer. Got {draws!r} instead.")
+    get_model(model)  # unknown names fail fast, with suggestions
+    df = _check_frame(series)
+    if as_of is not None:
+        df = df[df["year"] <= int(as_of)]
+    if panel is not None:
+        panel = _check_frame(panel)
+        if as_of is not None:
+            panel = panel[panel["year"] <= int(as_of)]
+    out, skipped = [], {}
+    for (region, indicator), g in df.groupby(["region", "indicator"], sort=False):
+        try:
+            out.append(_one_series(str(region), str(indicator), g, to_year=to_year, model_name=model,
+                                   draws=int(draws), seed=seed, panel=panel, bounds=bounds))
+        except ForecastError as exc:
+            if errors == "raise":
+                raise
+            skipped[(str(region), str(indicator))] = str(exc)
+    return Forecast(series=tuple(out), seed=int(seed), draws=int(draws), model=model,
+                    meta={"skipped": skipped, "as_of": as_of, "to_year": int(to_year)})
