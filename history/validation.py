@@ -115,6 +115,11 @@ class _Columns:
         return cells[pos]
 
 
+def _in_row_order(problems: list[Problem]) -> list[Problem]:
+    # File-level findings first, then by spreadsheet row, so the table reads top to bottom.
+    return sorted(problems, key=lambda p: 0 if p.row is None else p.row)
+
+
 def _error_if_no_rows(raw: RawTable, what: str) -> list[Problem]:
     if raw.rows:
         return []
@@ -182,8 +187,7 @@ def check_series(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 records.append((region, indicator, int(year), float(vc.value), vc.unit, source, note, row, label))
     frame = pd.DataFrame(records, columns=list(SERIES_COLUMNS) + ["cell_column"])
     frame, more = _series_rules(frame, f, cols.label.get("unit", "unit"))
-    problems += more
-    return frame, problems
+    return frame, _in_row_order(problems + more)
 
 
 def _empty_series() -> pd.DataFrame:
@@ -400,8 +404,7 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                             "row": row})
     frame = pd.DataFrame(records, columns=list(TARGETS_COLUMNS))
     frame, more = _target_duplicates(frame, f, cols)
-    problems += more
-    return _targets_dtypes(frame), problems
+    return _targets_dtypes(frame), _in_row_order(problems + more)
 
 
 def _target_duplicates(frame: pd.DataFrame, f: str, cols: _Columns) -> tuple[pd.DataFrame, list[Problem]]:

@@ -278,6 +278,16 @@ def test_messy_spreadsheet_reports_everything_at_once(tmp_path):
     notes = frame[frame["severity"] == "note"]
     assert {(r, c) for r, c in zip(notes["row"], notes["column"])} >= {(2, "年份"), (2, "数值"), (10, "数值")}
     assert (frame["file"] == str(path)).all()
+    assert frame["row"].tolist() == sorted(frame["row"].tolist())  # reads top to bottom
+
+
+def test_english_headers_in_any_case_and_spacing(tmp_path):
+    rows = [["Plan", "Region", "Indicator", "Target Year", "Target-Value", "Baseline Year"],
+            ["p", "甲市", "x", "2025", "17,000", "2020"]]
+    t = load_targets(write_csv(tmp_path, "t.csv", rows))
+    assert t.frame[["target_year", "target_value", "baseline_year"]].iloc[0].tolist() == [2025, 17000.0, 2020]
+    (note,) = t.notes
+    assert (note.row, note.column, note.value) == (2, "Target-Value", "17,000")
 
 
 def test_validate_file_never_raises_and_detects_kind(tmp_path):
