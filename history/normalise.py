@@ -11,6 +11,7 @@ row it is ambiguous (1.2万 亿件, or 1.2万 件 written in the wrong row?) and
 """
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -205,6 +206,11 @@ def parse_year(cell) -> Cell:
         return Cell(None, error="The year is missing.", fix=fix, placeholder="")
     if isinstance(cell, bool):
         return Cell(None, error=f"'{cell}' is not a year.", fix=fix)
+    if isinstance(cell, (datetime.date, datetime.datetime)):
+        # Excel turns a typed 2020 into a date only when the cell is date-formatted; which
+        # year was meant is not certain, so ask rather than take cell.year.
+        return Cell(None, error=f"'{cell}' is a date, not a year.",
+                    fix="Format the year cells as numbers (or text) and type the year, e.g. 2020.")
     if isinstance(cell, (int, float)):
         if isinstance(cell, float) and not cell.is_integer():
             return Cell(None, error=f"'{cell}' is not an integer year.", fix=fix)

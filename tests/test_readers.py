@@ -175,3 +175,20 @@ def test_targets_from_frame_matches_file_reader(tmp_path):
     a = targets_from_frame(df).frame
     b = load_targets(write_csv(tmp_path, "t.csv", rows)).frame
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_utf16_tab_text_from_excel_unicode_export(tmp_path):
+    path = write_csv(tmp_path, "s.txt", good_series_rows(), encoding="utf-16", delimiter="\t")
+    h = load_series(path)
+    assert h.frame["value"].tolist() == [9000.0, 14667.0, 17000.0, 3.2]
+    assert any("UTF-16" in p.problem for p in h.notes)
+
+
+def test_date_formatted_year_cell_is_an_error(tmp_path):
+    import datetime
+
+    rows = [SERIES_HEADER, ["甲市", "x", datetime.datetime(2020, 1, 1), 5, "件", "", ""]]
+    with pytest.raises(DataError, match="1 problem") as exc:
+        load_series(write_xlsx(tmp_path, "d.xlsx", rows))
+    (e,) = exc.value.errors
+    assert (e.row, e.column) == (2, "year") and "is a date" in e.problem
