@@ -89,7 +89,10 @@ def goal_seek(
         reachable within ``max_uplift``), ``add_needed`` (yearly addition in the TARGET's
         unit; NaN for stocks, ratios and percent kinds, or when not reachable),
         ``p_at_solution`` (P(attain) with the uplift applied, >= confidence unless NaN),
-        ``p_add_at_solution``, ``p_now`` (P(attain) as the paths stand), ``reason`` (None,
+        ``p_add_at_solution``, ``p_now`` (P(attain) as the paths stand), ``years_acting``
+        (``target_year - as_of``: the years the uplift has to work in — one year of uplift for a
+        2025 target judged as of 2024, even when the series was last observed years earlier),
+        ``reason`` (None,
         ``"already_likely"``, ``"unreachable"`` or ``"not_simulated"``).
 
     Examples
@@ -116,9 +119,10 @@ def goal_seek(
     sign = 1.0 if _rises_with_level(target) else -1.0
     kind = kind_of(target)
     p_now = _p_attain(target, sf, base)
-    out = {"uplift_needed": float("nan"), "add_needed": float("nan"), "p_at_solution": float("nan"),
-           "p_add_at_solution": float("nan"), "p_now": p_now, "reason": None}
     ty = int(target["target_year"])
+    out = {"uplift_needed": float("nan"), "add_needed": float("nan"), "p_at_solution": float("nan"),
+           "p_add_at_solution": float("nan"), "p_now": p_now, "years_acting": max(ty - int(as_of), 0),
+           "reason": None}
     if not (years > int(as_of)).any() or ty <= max(int(as_of), sf.last_year):
         # nothing simulated after as_of acts on the target: the answer is what it is
         out["reason"] = "not_simulated"
@@ -148,7 +152,7 @@ def goal_seek(
 _ID_COLS = ("plan", "region", "indicator", "target_year", "name", "kind")
 GOAL_SEEK_COLUMNS = [
     "plan", "region", "indicator", "name", "unit", "kind", "direction", "category", "target_year", "target_value",
-    "risk", "p_attain", "uplift_needed", "p_at_solution", "add_needed", "p_add_at_solution",
+    "risk", "p_attain", "uplift_needed", "p_at_solution", "add_needed", "p_add_at_solution", "years_acting",
     "required_growth", "historical_growth", "confidence", "reason",
 ]
 
