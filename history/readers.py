@@ -24,9 +24,9 @@ import pandas as pd
 
 from history.normalise import is_blank
 from history.problems import DataError, Problem
-from history.schema import canonical_column, close_matches, year_of_header
+from history.schema import (SERIES_OPTIONAL, SERIES_REQUIRED, TARGETS_OPTIONAL, TARGETS_REQUIRED, canonical_column,
+                            close_matches, year_of_header)
 from history.validation import RawTable, check_series, check_targets
-from history.schema import SERIES_REQUIRED, TARGETS_REQUIRED, TARGETS_OPTIONAL, SERIES_OPTIONAL
 
 _KNOWN = set(SERIES_REQUIRED + SERIES_OPTIONAL + TARGETS_REQUIRED + TARGETS_OPTIONAL)
 #: Sheets picked by default from a workbook, per table kind (the template writes the first names).

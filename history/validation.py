@@ -16,9 +16,7 @@ growth_rate targets); percentages outside 0-100; several units within one series
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fixtures_io import (SERIES_HEADER, TARGETS_HEADER, good_series_rows, good_targets_rows, write_csv,
+from fixtures_io import (SERIES_HEADER, good_series_rows, good_targets_rows, write_csv,
                          write_xlsx)
 from history.problems import DataError
 from history.readers import History, Targets, load_series, load_targets, series_from_frame, targets_from_frame
