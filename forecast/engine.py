@@ -31,7 +31,7 @@ REQUIRED = ("region", "indicator", "year", "value")
 
 
 class _Bounded(Model):
-    """Any model run on ``logit((y - lo) / (hi - lo))``; paths mapped back lie inside (lo, hi)."""
+    """Any model run on ``logit((y - lo) / (hi - lo))``; paths mapped back lie inside [lo, hi]."""
 
     name = "bounded"
     min_obs = 2
@@ -45,7 +45,8 @@ class _Bounded(Model):
         return np.log(p / (1 - p))
 
     def _back(self, z):
-        return self.lo + (self.hi - self.lo) / (1 + np.exp(-z))
+        # exp overflow saturates at the bounds; clip so rounding never steps outside them
+        return np.clip(self.lo + (self.hi - self.lo) / (1 + np.exp(-z)), self.lo, self.hi)
 
     def fit(self, y, years=None):
         self.inner.fit(self._to(y), years)

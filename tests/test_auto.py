@@ -1,0 +1,100 @@
+"""forecast.auto: point = zero-noise path, ordered quantiles, positivity, calibration."""
+import numpy as np
+import pytest
+
+from forecast.auto import AutoModel, combined_point, member_forecasts
+from forecast.errors import ForecastError
+from forecast.models import get_model
+
+
+def _geometric(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return 100 * np.exp(np.cumsum(rng.normal(0.05, 0.04, n)))
+
+
+def test_registry_returns_auto():
+    assert isinstance(get_model("auto"), AutoModel)
+
+
+def test_zero_noise_path_equals_point():
+    y = _geometric(10)
+    m = AutoModel().fit(y, np.arange(2010, 2020))
+    point = m.predict(4)
+    assert np.allclose(m.paths_from_errors(point, np.zeros((3, 4))), point)
+
+
+def test_point_is_median_of_members():
+    y = _geometric(9)
+    years = np.arange(9)
+    members = member_forecasts(y, years, 3)
+    assert set(members) == {"drift", "logdrift", "ses", "theta", "damped", "logses", "logtheta", "logdamped"}
+    point, used = combined_point(y, years, 3)
+    assert np.allclose(point, np.median(np.stack(list(members.values())), axis=0))
+
+
+def test_exact_linear_series_is_extrapolated_by_level_members():
+    y = 5.0 + 2.0 * np.arange(8)
+    members = member_forecasts(y, np.arange(8), 2)
+    assert np.allclose(members["drift"], [21.0, 23.0])
+
+
+def test_short_series_uses_drift_members_only():
+    point, used = combined_point(np.array([10.0, 12.0, 15.0]), np.array([2020, 2021, 2022]), 2)
+    assert used == ("drift", "logdrift")
+
+
+def test_gapped_series_drift_uses_actual_years():
+    # 10 -> 16 over 6 years (gap 2015-2018): slope 1 per year
+    members = member_forecasts(np.array([10.0, 11.0, 16.0]), np.array([2013, 2014, 2019]), 1)
+    assert members["drift"][0] == pytest.approx(17.0)
+
+
+def test_quantiles_ordered_and_positive():
+    y = _geometric(8, seed=3)
+    paths = AutoModel().fit(y, np.arange(8)).simulate(6, 2000, np.random.default_rng(1))
+    q = np.quantile(paths, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0)
+    assert np.all(np.diff(q, axis=0) >= 0)
+    assert np.all(paths > 0)
+    # uncertainty grows with the horizon
+    assert np.all(np.diff(q[-1] - q[0]) > 0)
+
+
+def test_same_seed_same_paths_and_horizon_past_pool():
+    m = AutoModel().fit(_geometric(6), np.arange(6))
+    a = m.simulate(9, 100, np.random.default_rng(5))
+    b = m.simulate(9, 100, np.random.default_rng(5))
+    assert a.shape == (100, 9) and np.array_equal(a, b)
+
+
+def test_nonpositive_series_uses_level_errors():
+    y = np.array([-3.0, -1.0, 0.5, 2.0, 2.5, 4.0])
+    m = AutoModel().fit(y, np.arange(6))
+    assert not m.log_
+    assert m.simulate(3, 50, np.random.default_rng(0)).shape == (50, 3)
+
+
+def test_prior_scale_shrinks_short_series():
+    y = np.array([100.0, 101.0, 102.0])
+    calm = AutoModel(prior_scale=0.01).fit(y, np.arange(3))
+    wild = AutoModel(prior_scale=0.5).fit(y, np.arange(3))
+    assert calm.scale_ < wild.scale_
+
+
+def test_single_point_raises():
+    with pytest.raises(ForecastError, match="single point"):
+        AutoModel().fit(np.array([3.0]), np.array([2020]))
+
+
+@pytest.mark.slow
+def test_auto_80pct_interval_covers_about_80pct_on_random_walks_with_drift():
+    rng = np.random.default_rng(20240601)
+    hits = []
+    for i in range(400):
+        drift, sigma = rng.uniform(0.0, 0.08), rng.uniform(0.02, 0.12)
+        logy = np.log(100) + np.cumsum(rng.normal(drift, sigma, 13))
+        y = np.exp(logy)
+        paths = AutoModel().fit(y[:10], np.arange(10)).simulate(3, 500, np.random.default_rng(i))
+        lo, hi = np.quantile(paths, [0.1, 0.9], axis=0)
+        hits.append((y[10:] >= lo) & (y[10:] <= hi))
+    cov = np.mean(hits)
+    assert 0.72 <= cov <= 0.92, cov

@@ -1,0 +1,92 @@
+"""forecast.engine.forecast_series: RNG per series, as_of, skip/raise, flags, bounds."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.engine import forecast_series
+from forecast.errors import ForecastError
+
+
+def _frame(rows):
+    return pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit"])
+
+
+def _series(region, indicator, years, values, unit="件"):
+    return [(region, indicator, y, v, unit) for y, v in zip(years, values)]
+
+
+BASE = _series("武汉市", "grants", range(2015, 2024), [10, 12, 13, 15, 18, 19, 22, 25, 27])
+
+
+def test_adding_a_series_does_not_change_another_series_paths():
+    one = forecast_series(_frame(BASE), to_year=2026, draws=200, seed=7)
+    two = forecast_series(_frame(BASE + _series("湖北", "grants", range(2015, 2024), range(50, 59))),
+                          to_year=2026, draws=200, seed=7)
+    assert np.array_equal(one.get("武汉市", "grants").paths, two.get("武汉市", "grants").paths)
+
+
+def test_same_seed_same_paths_other_seed_other_paths():
+    a = forecast_series(_frame(BASE), to_year=2026, draws=100, seed=1).get("武汉市", "grants").paths
+    b = forecast_series(_frame(BASE), to_year=2026, draws=100, seed=1).get("武汉市", "grants").paths
+    c = forecast_series(_frame(BASE), to_year=2026, draws=100, seed=2).get("武汉市", "grants").paths
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_as_of_drops_later_years():
+    s = forecast_series(_frame(BASE), to_year=2025, as_of=2020, draws=50).get("武汉市", "grants")
+    assert s.last_year == 2020
+    assert s.years.tolist() == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_series_observed_past_to_year_has_empty_paths():
+    s = forecast_series(_frame(BASE), to_year=2022, draws=50).get("武汉市", "grants")
+    assert s.years.size == 0 and s.paths.shape == (50, 0)
+
+
+def test_skip_lists_one_point_series():
+    rows = BASE + _series("宜都市", "grants", [2023], [4])
+    fc = forecast_series(_frame(rows), to_year=2025, draws=50, errors="skip")
+    assert fc.get("宜都市", "grants") is None
+    assert "single point" in fc.meta["skipped"][("宜都市", "grants")]
+    with pytest.raises(ForecastError, match="宜都市/grants has 1 observation"):
+        forecast_series(_frame(rows), to_year=2025, draws=50)
+
+
+def test_explicit_model_too_short_raises_with_the_contract_message():
+    rows = _series("武汉市", "pct_applications", [2022, 2023], [500, 600])
+    with pytest.raises(ForecastError, match=r"武汉市/pct_applications has 2 observations; model 'linear' "
+                                            r"needs at least 3\. Use --model drift or add history\."):
+        forecast_series(_frame(rows), to_year=2025, model="linear")
+
+
+def test_flags_weak_evidence_gaps_and_panel_prior():
+    rows = _series("武汉市", "grants", [2018, 2021, 2023], [10, 14, 17])
+    panel = _frame([r for reg, base in (("北京", 50), ("上海", 40), ("广东", 90), ("浙江", 60))
+                    for r in _series(reg, "grants", range(2015, 2023), base * 1.1 ** np.arange(8))])
+    s = forecast_series(_frame(rows), to_year=2025, draws=100, panel=panel).get("武汉市", "grants")
+    assert {"weak_evidence", "gaps", "panel_prior"} <= set(s.flags)
+    assert any("2019, 2020, 2022" in n for n in s.notes)
+    assert any("4 peer series" in n for n in s.notes)
+    without = forecast_series(_frame(rows), to_year=2025, draws=100).get("武汉市", "grants")
+    assert any("generic prior" in n for n in without.notes)
+
+
+def test_percent_series_stays_inside_bounds():
+    rows = _series("浙江", "share", range(2016, 2024), [80, 86, 90, 93, 95, 97, 98, 99], unit="%")
+    s = forecast_series(_frame(rows), to_year=2030, draws=500).get("浙江", "share")
+    assert "bounded" in s.flags
+    assert np.all((s.paths >= 0) & (s.paths <= 100))
+
+
+def test_explicit_bounds_apply_to_any_model():
+    rows = _series("浙江", "rate", range(2016, 2024), [0.2, 0.25, 0.3, 0.4, 0.5, 0.55, 0.6, 0.7], unit="")
+    s = forecast_series(_frame(rows), to_year=2030, draws=300, model="drift",
+                        bounds={("浙江", "rate"): (0.0, 1.0)}).get("浙江", "rate")
+    assert np.all((s.paths >= 0) & (s.paths <= 1))
+
+
+def test_missing_column_and_bad_errors_value():
+    with pytest.raises(ForecastError, match="lacks column value"):
+        forecast_series(pd.DataFrame({"region": ["a"], "indicator": ["x"], "year": [2020]}), to_year=2022)
+    with pytest.raises(ForecastError, match="'errors' parameter must be 'raise' or 'skip'"):
+        forecast_series(_frame(BASE), to_year=2025, errors="ignore")
