@@ -100,9 +100,13 @@ def problems_table(problems, title: str = "Problems") -> Table:
     for r in frame.itertuples(index=False):
         style = "red" if r.severity == "error" else "yellow"
         row = "" if r.row is None or pd.isna(r.row) else str(int(r.row))
-        t.add_row(f"[{style}]{r.severity}[/]", Text(str(r.file)), row, Text(str(r.column or "")),
-                  Text("" if r.value is None else str(r.value)), Text(str(r.problem)), Text(str(r.fix)))
+        t.add_row(f"[{style}]{r.severity}[/]", Text(str(r.file)), row, Text(_blank(r.column)),
+                  Text(_blank(r.value)), Text(str(r.problem)), Text(_blank(r.fix)))
     return t
+
+
+def _blank(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
 def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
@@ -302,8 +306,24 @@ def show(
     _guard_output(output, [targets, series])
     t, s = _load_targets(targets), _load_series(series)
     frame = plan_detail(plan, t.frame, s.frame)
-    table = frame_table(frame, title=f"{plan}", caption="too_short: fewer than 3 observations — projected as weak evidence or not at all")
-    write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[table])
+    write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[_show_table(plan, frame)])
+
+
+def _show_table(plan: str, frame: pd.DataFrame) -> Table:
+    t = Table(title=f"{plan} — targets and history", title_justify="left",
+              caption="⚠ fewer than 3 observations: projected only as weak evidence (2) or not at all (0–1)")
+    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "flag"]:
+        t.add_column(col, overflow="fold")
+    for r in frame.to_dict("records"):
+        base = "—" if pd.isna(r["baseline_value"]) else f"{fmt_num(r['baseline_value'])} ({_yr(r['baseline_year'])})"
+        if base == "—" and not pd.isna(r["baseline_year"]):
+            base = f"— ({_yr(r['baseline_year'])})"
+        latest = "—" if pd.isna(r["latest_value"]) else f"{fmt_num(r['latest_value'])} {r.get('series_unit') or ''} ({_yr(r['latest_year'])})"
+        flag = Text(("⚠ " if r["too_short"] else "") + (r.get("flag") or ""), style="yellow" if r["too_short"] else "")
+        t.add_row(str(r["indicator"]), Text(str(r["name"])), str(r["unit"] or ""), str(r["kind"]), base,
+                  f"{fmt_num(r['target_value'])} ({_yr(r['target_year'])})", latest, str(r["n_obs"]),
+                  str(r.get("years") or ""), flag)
+    return t
 
 
 @app.command()
