@@ -166,7 +166,10 @@ def suggest(
         })
     for key, message in (fc.meta.get("skipped") or {}).items():
         region, indicator = key if isinstance(key, tuple) else (str(key), "")
-        rows.append({c: np.nan for c in SUGGEST_COLUMNS} | {
+        d = data[(data["region"] == region) & (data["indicator"] == indicator)].dropna(subset=["value"])
+        d = d.sort_values("year")
+        latest = {"latest_year": int(d["year"].iloc[-1]), "latest_value": float(d["value"].iloc[-1])} if len(d) else {}
+        rows.append({c: np.nan for c in SUGGEST_COLUMNS} | latest | {"n_obs": int(len(d)), 
             "region": region, "indicator": indicator, "unit": units.get((region, indicator), ""),
             "to_year": int(to_year), "direction": direction, "confidence": float(confidence), "model": "",
             "flags": "skipped", "notes": str(message), "seed": int(seed), "draws": int(draws),

@@ -75,6 +75,7 @@ def test_suggest_on_known_paths(fake_engine):
         assert row.latest_year == 2023 and row.n_obs == 9
     skipped = out[out["flags"] == "skipped"]
     assert skipped["indicator"].tolist() == ["too_short"] and skipped["suggested_target"].isna().all()
+    assert skipped["latest_value"].tolist() == [5.0] and skipped["n_obs"].tolist() == [1]
     down = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=3, direction="down",
                    indicators="pledge_financing")
     assert len(down) == 1 and down["suggested_target"].iloc[0] > down["p50"].iloc[0]
