@@ -11,6 +11,7 @@ import inspect
 from forecast.base import Model
 from forecast.errors import ForecastError
 from forecast.simple import Drift, LinearTrend, LogDrift, Naive
+from forecast.smoothing import AutoETS, DampedETS, Theta
 
 MODELS: dict[str, type[Model]] = {
     cls.name: cls
@@ -19,6 +20,9 @@ MODELS: dict[str, type[Model]] = {
         Drift,
         LogDrift,
         LinearTrend,
+        DampedETS,
+        AutoETS,
+        Theta,
     )
 }
 

@@ -17,8 +17,12 @@ uncertainty back, in one of two ways:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
+from forecast.base import Model
 from forecast.errors import ForecastError
 
 
@@ -224,8 +228,10 @@ def n_refits(n_paths: int, max_refits: int) -> int:
     return max(1, min(int(n_paths), int(max_refits)))
 
 
-def block_bootstrap(resid: np.ndarray, size: int, rng: np.random.Generator, *, block: int = 2) -> np.ndarray:
-    """Moving-block bootstrap of centred residuals (Kunsch 1989; fpp3 section 12.5).
+def block_bootstrap(
+    resid: np.ndarray, size: int, rng: np.random.Generator, *, block: int = 2, center: bool = True
+) -> np.ndarray:
+    """Moving-block bootstrap of (by default centred) residuals (Kunsch 1989; fpp3 section 12.5).
 
     Blocks keep short-range autocorrelation that a model may have missed. ``resid`` may
     hold NaN (gap years); those are dropped before resampling.
@@ -238,9 +244,208 @@ def block_bootstrap(resid: np.ndarray, size: int, rng: np.random.Generator, *, b
     r = r[np.isfinite(r)]
     if r.size == 0:
         return np.zeros(size)
-    r = r - r.mean()
+    if center:
+        r = r - r.mean()
     block = max(1, min(int(block), r.size))
     n_blocks = -(-size // block)
     starts = rng.integers(0, r.size - block + 1, size=n_blocks)
     idx = (starts[:, None] + np.arange(block)[None, :]).ravel()[:size]
     return r[idx]
+
+
+# --- residual bootstrap with refits -------------------------------------------------------
+
+
+class RefitBootstrap:
+    """Residual bootstrap with refits for models that are expensive to fit.
+
+    ``fit_once(z, start)`` fits the model on a working-scale series ``z`` (NaN allowed
+    where the model handles gaps) and returns an object with attributes ``fitted`` (n,),
+    ``resid`` (n,; NaN where not usable, e.g. gap years or the diffuse burn-in),
+    ``resid_kind`` (``"add"`` or ``"mul"``) and ``params`` (start values for refits).
+    ``paths_from(fit, h, eps)`` turns standard-normal draws ``eps`` (n, h) into working-scale
+    paths from that fit; ``eps = 0`` must give the fit's point forecast.
+
+    Each of ``B`` refits is made on a pseudo-series and simulates its share of the paths,
+    so paths carry parameter as well as innovation uncertainty. The pseudo-series comes
+    from ``pseudo(fit, z, r)`` when given: a *recursive* bootstrap that runs the fitted model
+    from its start with resampled residuals ``r`` (needed for random-walk-like models,
+    whose fixed-design pseudo-series ``fitted + r`` is a lagged copy of the data plus white
+    noise and refits to a much smoother process). Without it, the fixed-design series
+    ``fitted + r`` (``fitted * (1 + r)`` for multiplicative errors) is used.
+    ``condition(fit_b, z)`` then runs the refit's parameters through the *original* series,
+    so every path starts from the observed end of the data, not from the pseudo-series'
+    end (Pascual, Romo & Ruiz 2004, "Bootstrap predictive inference for ARIMA processes",
+    JTSA 25(4)).
+    A refit that fails (optimiser error) is replaced by the original fit for its share and
+    counted in ``failed``.
+    """
+
+    def __init__(
+        self,
+        fit_once,
+        paths_from,
+        *,
+        n_refits: int,
+        block: int = 2,
+        center: bool = True,
+        pseudo=None,
+        condition=None,
+    ):
+        self.pseudo = pseudo
+        self.condition = condition
+        self.fit_once = fit_once
+        self.paths_from = paths_from
+        self.center = center
+        self.n_refits = n_refits
+        self.block = block
+        self.failed = 0
+
+    def paths(self, z: np.ndarray, base, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        """(n_paths, horizon) working-scale paths from ``B`` refits of the fit ``base`` on ``z``."""
+        counts = split_paths(n_paths, n_refits(n_paths, self.n_refits))
+        usable = np.isfinite(base.resid) & np.isfinite(z)
+        out = []
+        self.failed = 0
+        for b, n_b in enumerate(counts):
+            if b == 0:
+                # One share always comes from the original fit: the bootstrap spreads
+                # around it rather than replacing it.
+                fit_b = base
+            else:
+                r = block_bootstrap(base.resid[usable], int(usable.sum()), rng, block=self.block, center=self.center)
+                try:
+                    if self.pseudo is not None:
+                        pseudo = self.pseudo(base, z, r)
+                    else:
+                        pseudo = z.copy()
+                        if base.resid_kind == "mul":
+                            pseudo[usable] = base.fitted[usable] * (1.0 + r)
+                        else:
+                            pseudo[usable] = base.fitted[usable] + r
+                    if not np.all(np.isfinite(pseudo[np.isfinite(z)])):
+                        raise FloatingPointError("non-finite pseudo-series")
+                    fit_b = self.fit_once(pseudo, base.params)
+                    if self.condition is not None:
+                        fit_b = self.condition(fit_b, z)
+                except (ValueError, np.linalg.LinAlgError, FloatingPointError, ForecastError):
+                    fit_b, self.failed = base, self.failed + 1
+            out.append(self.paths_from(fit_b, horizon, rng.standard_normal((n_b, horizon))))
+        paths = np.concatenate(out, axis=0)
+        # Shuffle so that any prefix of the paths mixes all refits.
+        return paths[rng.permutation(paths.shape[0])]
+
+
+def small_sample_sigma(sigma2: float, n_eff: int, n_params: int) -> float:
+    """Innovation sd with the degrees-of-freedom correction ``n / (n - k)``.
+
+    Maximum-likelihood variances divide by ``n``; on 8 points with 4 parameters that
+    understates the variance by half. ``n - k`` is floored at 1.
+    """
+    return float(np.sqrt(sigma2 * n_eff / max(n_eff - n_params, 1)))
+
+
+class RefitModel(Model):
+    """Base for statsmodels-backed models: parameter uncertainty by bootstrap refits.
+
+    Subclasses implement ``_fit_initial(z)`` (may search model forms; default
+    ``_fit_once(z, None)``), ``_fit_once(z, start)`` and ``_paths_from(fit, h, eps)`` (see
+    :class:`RefitBootstrap`), and may override ``_to_work``/``_from_work`` (transforms) and
+    ``_work_series`` (ARIMA puts NaN in gap years). ``predict`` is literally the simulation
+    with zero innovations from the fit on the original data.
+    """
+
+    # Residuals are resampled without centring: in a recursive bootstrap a misspecified
+    # form (no-trend ETS or Theta's half slope on a trending series) leaves residuals with
+    # a non-zero mean that carry the data's growth; centring them would make every
+    # pseudo-series flat and every refit biased.
+    center_resid: ClassVar[bool] = False
+
+    def __init__(self, *, n_refits: int = 30, block: int = 2):
+        self.n_refits = n_refits
+        self.block = block
+
+    # hooks --------------------------------------------------------------------------------
+    def _to_work(self, y: np.ndarray, years: np.ndarray) -> np.ndarray:
+        return y
+
+    def _from_work(self, z: np.ndarray) -> np.ndarray:
+        return z
+
+    def _work_series(self, z: np.ndarray, years: np.ndarray) -> np.ndarray:
+        return z
+
+    def _fit_initial(self, z: np.ndarray):
+        return self._fit_once(z, None)
+
+    # A recursive-bootstrap pseudo-series generator ``(fit, z, r) -> z*``, or None for the
+    # fixed-design bootstrap (see RefitBootstrap).
+    _pseudo = None
+    # ``(refit, z) -> Fitted`` with the refit's parameters and states filtered through the
+    # original series ``z``; None when the refit already conditions on ``z``.
+    _condition = None
+
+    def _fit_once(self, z: np.ndarray, start):  # pragma: no cover - abstract hook
+        raise NotImplementedError
+
+    def _paths_from(self, fit, horizon: int, eps: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    # Model API ----------------------------------------------------------------------------
+    def fit(self, y, years=None) -> "RefitModel":
+        for name, value, lo in (("n_refits", self.n_refits, 1), ("block", self.block, 1)):
+            if int(value) != value or value < lo:
+                raise ForecastError(
+                    f"Model '{self.name}': the '{name}' parameter must be a whole number >= {lo}. "
+                    f"Got {value!r} instead."
+                )
+        y, years = check_series(y, years, model=self.name, min_obs=self.min_obs)
+        if not self.handles_gaps:
+            y, years = check_run(y, years, model=self.name, min_obs=self.min_obs)
+        self.years_ = years
+        self.last_year_ = int(years[-1])
+        self.z_ = self._work_series(self._to_work(y, years), years)
+        self.fit_ = self._fit_initial(self.z_)
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        """Point forecast: zero innovations from the fit on the original data."""
+        return self._simulate(horizon, 1, None, noise=False)[0]
+
+    def simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        """Sample paths (n_paths, horizon): bootstrap refits x innovation noise."""
+        return self._simulate(horizon, n_paths, rng, noise=True)
+
+    def _simulate(self, horizon, n_paths, rng, *, noise: bool) -> np.ndarray:
+        if not hasattr(self, "fit_"):
+            raise ForecastError(f"Model '{self.name}' is not fitted yet: call fit(y, years) first.")
+        h, n = check_horizon(horizon, n_paths)
+        if not noise:
+            z = self._paths_from(self.fit_, h, np.zeros((n, h)))
+        else:
+            boot = RefitBootstrap(
+                self._fit_once,
+                self._paths_from,
+                n_refits=self.n_refits,
+                block=self.block,
+                center=self.center_resid,
+                pseudo=self._pseudo,
+                condition=self._condition,
+            )
+            z = boot.paths(self.z_, self.fit_, h, n, rng)
+            self.failed_refits_ = boot.failed
+        return self._from_work(z)
+
+
+@dataclass(frozen=True, eq=False)
+class Fitted:
+    """One fit of a refit model: what the bootstrap and the path simulator need."""
+
+    result: object
+    fitted: np.ndarray
+    resid: np.ndarray
+    sigma: float
+    params: object = None
+    resid_kind: str = "add"
+    spec: tuple = ()
+    state: tuple = ()

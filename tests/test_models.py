@@ -7,6 +7,7 @@ import pytest
 from forecast.errors import ForecastError
 from forecast.models import MODEL_NAMES, MODELS, get_model
 from forecast.simple import Drift, LinearTrend, LogDrift, Naive
+from forecast.uncertainty import RefitModel
 
 # A short, positive, trending series with noise (10 points), seeded.
 _RNG = np.random.default_rng(20240601)
@@ -20,6 +21,8 @@ ALL = list(MODELS.values())
 
 
 def _fit(cls, y=Y, years=YEARS, **params):
+    if issubclass(cls, RefitModel):
+        params.setdefault("n_refits", 6)  # keep tests fast; the mechanism is the same
     return cls(**params).fit(y, years)
 
 
@@ -96,7 +99,7 @@ def test_bad_input_rejected(cls):
 def test_positive_models_give_positive_paths(cls):
     # A volatile series close to zero: additive paths would go negative.
     y = np.array([5.0, 2.0, 6.0, 1.5, 4.0, 1.0, 3.0, 0.8])
-    paths = cls().fit(y, np.arange(2010, 2018)).simulate(6, 3000, np.random.default_rng(5))
+    paths = _fit(cls, y, np.arange(2010, 2018)).simulate(6, 3000, np.random.default_rng(5))
     assert np.all(paths > 0)
 
 
