@@ -118,6 +118,17 @@ CURATED_AUX = {
     ),
 }
 
+# A plan whose own id names the same published statistic as another plan's id joins that series.
+# The demo-zone plan's 每万人口高价值专利拥有量 is the city's 每万人口高价值发明专利拥有量 (the official
+# 高价值专利 indicator counts invention patents only); local_series.csv lists its 2024 value 40.57
+# for both plans as the same figure.
+TARGET_ALIASES = {
+    ("wuhan_demo_zone", "high_value_patents_per_10k"): (
+        "high_value_invention_per_10k",
+        "bundled: plan id high_value_patents_per_10k joined to high_value_invention_per_10k (same statistic: "
+        "the official 高价值专利 indicator counts invention patents; same 40.57 in 2024)"),
+}
+
 # Plan baselines are observations only where the baseline is a level of the indicator.
 BASELINE_KINDS = ("annual", "stock", "ratio")
 # (plan, indicator) whose stated baseline measures something else: not an observation.
@@ -199,6 +210,9 @@ def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
     plan_rows = _read(shared / "plan_targets.csv")
     targets = []
     for r in plan_rows:
+        alias = TARGET_ALIASES.get((r["plan_id"], r["indicator"]))
+        if alias:
+            r = {**r, "indicator": alias[0], "note": "; ".join(x for x in (r["note"], alias[1]) if x)}
         targets.append({
             "plan": r["plan_id"], "region": r["region_zh"], "indicator": r["indicator"],
             "name": r["indicator_zh"], "unit": r["unit"], "kind": r["kind"], "direction": r["direction"],
@@ -508,9 +522,10 @@ DECISIONS = [
     "plan), 447.1万 (2023), 506.7万 (2025).",
     "Zhejiang Madrid: the plan counts the stock (马德里国际注册商标拥有量, 5900 in 2020); the brand-report stock "
     "(4710/4972/5236) is madrid_trademarks__caveat; the applications flow (803, 763, 1026) is madrid_applications.",
-    "wuhan_demo_zone / high_value_patents_per_10k (每万人口高价值专利拥有量) is not joined to Wuhan's "
-    "high_value_invention_per_10k: the plan wording omits 发明 and the ids differ, so no rows are copied; "
-    "local_series.csv states that its demo-zone row is the same figure (40.57 in 2024). An alias is the lead's call.",
+    "wuhan_demo_zone / high_value_patents_per_10k (每万人口高价值专利拥有量) is bundled under the id "
+    "high_value_invention_per_10k and so joins Wuhan's series: the official 高价值专利 indicator counts invention "
+    "patents only, and local_series.csv gives the demo zone's 2024 value (40.57) as the same figure. The target "
+    "row's note says so.",
     "Wuhan pledge_financing is the city's 知识产权质押贷款发放金额 series (16.1, 26.1, 41.97亿元); the CNIPA "
     "武汉代办处 registration amount (47.15亿, H1 2024) and the Q1 2023 figure stay auxiliary.",
     "No value is summed (Wuhan GI trademarks + GI products are not added up to the plan's GI total), interpolated or "
@@ -518,8 +533,6 @@ DECISIONS = [
 ]
 
 NO_HISTORY_WHY = {
-    ("wuhan_demo_zone", "high_value_patents_per_10k"):
-        "no rows under this id; see Decisions (Wuhan's high_value_invention_per_10k has 4)",
     ("wuhan_14fyp", "ip_securitization_shelf"):
         "only a single 东湖高新区 project (5亿, 2024) found: ip_securitization_shelf_scale__subregion",
     ("wuhan_14fyp", "ip_service_revenue_growth"):
