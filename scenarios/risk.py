@@ -316,6 +316,9 @@ def assess(
         attained.append(ok)
     table = pd.DataFrame(rows)
     table = table[[c for c in TABLE_COLUMNS if c in table.columns]]
+    # Years stay integers in CSV/JSON even where some rows have none (nullable Int64, not 2020.0).
+    for c in ("target_year", "baseline_year", "as_of", "last_year", "n_obs", "first_year_median"):
+        table[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in table[c]], dtype="Int64")
 
     # Sort: plan and category in file order, then severity, then P(attain) ascending.
     plan_rank = {p: k for k, p in enumerate(pd.unique(table["plan"]))}
