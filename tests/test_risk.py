@@ -275,3 +275,20 @@ def test_target_without_any_series_is_no_history(fake_engine):
     t["indicator"] = "unknown_indicator"
     r = assess(t, series_frame(), draws=DRAWS).table.iloc[0]
     assert r["risk"] == "no_data" and r["flags"].split(";")[0] == "no_history" and r["n_obs"] == 0
+
+
+def test_targets_and_paths_are_aligned_with_the_sorted_table(fake_engine):
+    a = assess(targets_frame(), series_frame(), draws=DRAWS)
+    assert (a.targets["indicator"].to_numpy() == a.table["indicator"].to_numpy()).all()
+    assert (a.targets["name"].to_numpy() == a.table["name"].to_numpy()).all()
+    assert "factor" in a.targets.columns and set(a.attained_paths) == set(a.table.index)
+    for i, ok in a.attained_paths.items():
+        if ok is not None:
+            assert ok.mean() == pytest.approx(a.table.loc[i, "p_attain"])
+
+
+def test_year_columns_are_integers(fake_engine):
+    t = assess(targets_frame(), series_frame(), draws=DRAWS).table
+    for c in ("target_year", "baseline_year", "last_year", "as_of", "n_obs", "first_year_median"):
+        assert str(t[c].dtype) == "Int64", c
+    assert t["last_year"].isna().sum() == 0 and t.loc[t["name"] == "孤立指标", "baseline_year"].isna().all()
