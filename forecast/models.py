@@ -10,6 +10,8 @@ import inspect
 
 from forecast.base import Model
 from forecast.errors import ForecastError
+from forecast.arima import AutoARIMA
+from forecast.bounded import BoundedLogit
 from forecast.simple import Drift, LinearTrend, LogDrift, Naive
 from forecast.smoothing import AutoETS, DampedETS, Theta
 
@@ -23,6 +25,8 @@ MODELS: dict[str, type[Model]] = {
         DampedETS,
         AutoETS,
         Theta,
+        AutoARIMA,
+        BoundedLogit,
     )
 }
 

@@ -6,7 +6,10 @@ import pytest
 
 from forecast.errors import ForecastError
 from forecast.models import MODEL_NAMES, MODELS, get_model
+from forecast.arima import AutoARIMA
+from forecast.bounded import BoundedLogit
 from forecast.simple import Drift, LinearTrend, LogDrift, Naive
+from forecast.smoothing import AutoETS, DampedETS, Theta, _theta_estimate
 from forecast.uncertainty import RefitModel
 
 # A short, positive, trending series with noise (10 points), seeded.
@@ -23,6 +26,10 @@ ALL = list(MODELS.values())
 def _fit(cls, y=Y, years=YEARS, **params):
     if issubclass(cls, RefitModel):
         params.setdefault("n_refits", 6)  # keep tests fast; the mechanism is the same
+    if cls is AutoARIMA:
+        params.setdefault("d", 1)  # half the order search: SARIMAX fits are slow
+    if cls is BoundedLogit:
+        params.setdefault("hi", 400.0)  # Y is a level series up to ~220
     return cls(**params).fit(y, years)
 
 
@@ -181,6 +188,105 @@ def test_bad_prior_rejected():
 def test_unfitted_model_says_so():
     with pytest.raises(ForecastError, match="not fitted yet"):
         Drift().predict(2)
+
+
+# --- statsmodels-backed models -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", ["AAdN", "MAN"])
+def test_ets_zero_noise_path_equals_statsmodels_forecast(spec):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    m = AutoETS(n_refits=2)
+    m.fit(Y, YEARS)
+    error = "mul" if spec[0] == "M" else "add"
+    res = ETSModel(Y, error=error, trend="add", damped_trend="d" in spec).fit(disp=False)
+    from forecast.smoothing import _ets_paths, _fit_ets
+
+    fit = _fit_ets(Y, None, (error, "add", "d" in spec))
+    np.testing.assert_allclose(_ets_paths(fit, 4, np.zeros((2, 4)))[0], res.forecast(4), rtol=1e-8)
+
+
+def test_auto_ets_reports_the_form_it_chose_by_aicc():
+    m = AutoETS(n_refits=2).fit(Y, YEARS)
+    assert m.form_ in m.aicc_
+    assert m.aicc_[m.form_] == min(m.aicc_.values())
+    # A series with a zero cannot use multiplicative errors.
+    y = Y - Y.min()
+    assert AutoETS(n_refits=2).fit(y, YEARS).form_.startswith("A")
+
+
+def test_damped_ets_works_in_logs_for_positive_series():
+    m = DampedETS(n_refits=3).fit(Y, YEARS)
+    assert m.log_
+    assert np.all(m.simulate(6, 300, np.random.default_rng(0)) > 0)
+    assert not DampedETS(n_refits=3).fit(Y - 150.0, YEARS).log_
+
+
+def test_theta_matches_statsmodels_and_refit_estimator_agrees():
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    for n in (6, 8, 10):
+        res = ThetaModel(Y[:n], deseasonalize=False).fit()
+        np.testing.assert_allclose(Theta().fit(Y[:n]).predict(3), np.asarray(res.forecast(3)), rtol=1e-10)
+        alpha, b0 = _theta_estimate(Y[:n])
+        assert b0 == pytest.approx(res.params["b0"], rel=1e-9)
+        assert alpha == pytest.approx(res.params["alpha"], abs=1e-3)
+
+
+@pytest.mark.parametrize("cls", [DampedETS, AutoETS, Theta], ids=lambda c: c.name)
+def test_no_gap_models_fit_the_most_recent_run(cls):
+    y = np.linspace(10, 30, GAP_YEARS.size) + np.array([0.3, -0.2, 0.1, -0.4, 0.2, 0.5, -0.1, 0.3])
+    with pytest.raises(ForecastError, match=r"most recent run of consecutive years: 2024 \(1 observation\)"):
+        cls().fit(y, GAP_YEARS)
+    years = np.array([2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019])
+    m = _fit(cls, y, years)
+    assert m.years_.tolist() == list(range(2014, 2020))
+    assert m.last_year_ == 2019
+
+
+def test_arima_fits_gapped_years_without_filling_them():
+    y = 3.0 + 2.0 * (GAP_YEARS - 2013) + np.array([0.1, -0.1, 0.05, 0.0, -0.05, 0.1, -0.1, 0.05])
+    m = AutoARIMA(n_refits=3).fit(y, GAP_YEARS)
+    # The model sees NaN in 2019, 2020, 2022, 2023 - the Kalman filter skips them.
+    assert np.isnan(m.z_).sum() == 4 and m.z_.size == 12
+    np.testing.assert_allclose(m.predict(3), [27.0, 29.0, 31.0], atol=0.6)
+    paths = m.simulate(3, 200, np.random.default_rng(1))
+    assert np.all(np.isfinite(paths))
+
+
+def test_arima_psi_paths_match_statespace_forecast_variance():
+    m = AutoARIMA(d=1, n_refits=2).fit(Y, YEARS)
+    fit = m.fit_
+    sd = np.sqrt(np.asarray(fit.result.get_forecast(4).var_pred_mean)) * m.scale_
+    sim = m._from_work(m._paths_from(fit, 4, np.random.default_rng(0).standard_normal((100_000, 4))))
+    # Paths use the small-sample sigma (n/(n-k) correction), otherwise the same process.
+    ratio = fit.sigma / np.sqrt(fit.state[0]["sigma2"])
+    np.testing.assert_allclose(sim.std(axis=0), sd * ratio, rtol=0.03)
+
+
+def test_arima_rejects_bad_d():
+    with pytest.raises(ForecastError, match="'d' parameter must be 0, 1 or None. Got 2"):
+        AutoARIMA(d=2).fit(Y, YEARS)
+
+
+def test_logit_paths_stay_inside_bounds():
+    y = np.array([80.0, 86.0, 90.5, 94.0, 96.5, 98.0])
+    m = BoundedLogit().fit(y, np.arange(2018, 2024))
+    paths = m.simulate(10, 5000, np.random.default_rng(0))
+    assert paths.min() >= 0.0 and paths.max() <= 100.0
+    assert np.all(np.diff(m.predict(10)) > 0) and m.predict(10)[-1] < 100.0
+    frac = BoundedLogit(lo=0.0, hi=1.0).fit(y / 100, np.arange(2018, 2024)).simulate(3, 100, np.random.default_rng(0))
+    assert frac.max() <= 1.0
+
+
+def test_logit_rejects_values_outside_bounds_and_damps():
+    with pytest.raises(ForecastError, match=r"inside \[0, 100\]; years 2020 hold 120"):
+        BoundedLogit().fit([50.0, 120.0, 60.0], [2019, 2020, 2021])
+    y = np.array([20.0, 25.0, 30.0, 35.0])
+    plain = BoundedLogit().fit(y).predict(8)
+    damped = BoundedLogit(phi=0.7).fit(y).predict(8)
+    assert np.all(damped < plain) and damped[0] > y[-1]
 
 
 # --- registry -----------------------------------------------------------------------------
