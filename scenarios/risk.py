@@ -256,6 +256,13 @@ def assess(
     t = _filter_plans(targets, plans)
     if not len(t):
         raise ScenarioError("There are no targets to assess (empty targets frame).", reason="no_targets")
+    missing = [c for c in ("region", "indicator", "year", "value") if c not in series.columns]
+    if missing or not len(series):
+        raise ScenarioError(
+            f"The series frame ({series_file}) is empty or lacks columns {missing}; it needs region, indicator, "
+            "year, value with at least one row. Load it with history.readers.load_series.",
+            reason="no_series",
+        )
     series = series.copy()
     series["year"] = series["year"].astype(int)
     if "factor" in t.columns and "series_unit" in t.columns:

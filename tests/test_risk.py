@@ -292,3 +292,9 @@ def test_year_columns_are_integers(fake_engine):
     for c in ("target_year", "baseline_year", "last_year", "as_of", "n_obs", "first_year_median"):
         assert str(t[c].dtype) == "Int64", c
     assert t["last_year"].isna().sum() == 0 and t.loc[t["name"] == "孤立指标", "baseline_year"].isna().all()
+
+
+def test_empty_series_frame_is_refused(fake_engine):
+    empty = series_frame().iloc[:0]
+    with pytest.raises(ScenarioError, match="is empty or lacks columns"):
+        assess(targets_frame(), empty, series_file="my.csv")
