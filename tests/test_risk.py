@@ -298,3 +298,20 @@ def test_empty_series_frame_is_refused(fake_engine):
     empty = series_frame().iloc[:0]
     with pytest.raises(ScenarioError, match="is empty or lacks columns"):
         assess(targets_frame(), empty, series_file="my.csv")
+
+
+def test_every_id_has_zh_and_en_labels():
+    from scenarios.labels import COLUMN_LABELS, FLAG_LABELS, RISK_LABELS, RISK_ORDER, STATUS_LABELS, label
+    from scenarios.midterm import STATUSES
+
+    for lang in ("zh", "en"):
+        assert set(RISK_ORDER) <= set(RISK_LABELS[lang])
+        assert set(STATUSES) <= set(STATUS_LABELS[lang])
+        assert set(TABLE_COLUMNS) - {"completion_method", "max_growth_own", "max_growth_peers"} <= set(COLUMN_LABELS[lang])
+        assert {"latest", "target", "range", "growth", "progress"} <= set(COLUMN_LABELS[lang])
+        assert {"no_history", "too_short", "rule_vs_probability", "needs_unprecedented_growth", "observed",
+                "stale_data", "gap_in_window", "no_baseline"} <= set(FLAG_LABELS[lang])
+    assert label("status", "as_expected", "zh") == "基本符合预期"
+    assert label("risk", "brand_new_id", "en") == "brand_new_id"
+    with pytest.raises(KeyError, match="Unknown label table"):
+        label("colour", "x")
