@@ -302,6 +302,12 @@ def assess(
         from scenarios.correlation import estimate_correlation
 
         rho_used = float(estimate_correlation(hist, keys))
+    elif not 0.0 <= float(correlation) < 1.0:
+        raise ScenarioError(
+            f"The 'correlation' parameter must be in [0, 1) (a common-factor share) or 'auto'. "
+            f"Got {correlation!r} instead.",
+            reason="bad_parameter",
+        )
     if float(rho_used) != 0.0:
         from scenarios.correlation import couple
 
@@ -318,7 +324,7 @@ def assess(
 
     rows, attained = [], []
     for i, tr in t.iterrows():
-        row, ok = _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresholds, float(tol))
+        row, ok = _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, float(tol))
         rows.append(row)
         attained.append(ok)
     table = pd.DataFrame(rows)
@@ -374,7 +380,7 @@ _REASON_NOTES = {
 }
 
 
-def _assess_one(tr, fc, known, full, skipped, peers, as_of, as_of_given, thresholds, tol):
+def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
     key = (tr["region"], tr["indicator"])
     kind = kind_of(tr)
     flags: list[str] = []

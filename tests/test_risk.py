@@ -268,6 +268,8 @@ def test_correlation_keeps_each_probability_and_is_recorded(fake_engine):
     assert isinstance(auto.meta["correlation"], float) and 0.0 <= auto.meta["correlation"] <= 0.9
     with pytest.raises(ScenarioError, match="'correlation' parameter"):
         assess(targets_frame(), series_frame(), correlation="high")
+    with pytest.raises(ScenarioError, match="must be in \\[0, 1\\)"):
+        assess(targets_frame(), series_frame(), correlation=-0.3)
 
 
 def test_target_without_any_series_is_no_history(fake_engine):
