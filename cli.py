@@ -460,6 +460,14 @@ def _labels(lang: Lang):
     return COLUMN_LABELS[lang.value], RISK_LABELS[lang.value], STATUS_LABELS[lang.value]
 
 
+def _flag_words(flags, lang: Lang) -> str:
+    from scenarios.labels import FLAG_LABELS
+
+    if not isinstance(flags, str) or not flags:
+        return ""
+    return ", ".join(FLAG_LABELS[lang.value].get(f, f) for f in flags.split(";") if f)
+
+
 def risk_tables(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lang: Lang) -> list:
     """Rich renderables for the risk table: one table per plan, grouped by category."""
     cols, risk_words, status_words = _labels(lang)
@@ -474,7 +482,7 @@ def risk_tables(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lang: 
             t.add_section()
             t.add_row(Text(cat or "—", style="bold cyan"), *[""] * 9)
             for r in crow.itertuples(index=False):
-                t.add_row(*_risk_cells(r, risk_words, status_words))
+                t.add_row(*_risk_cells(r, risk_words, status_words, lang))
         out.append(t)
     out.append(_summary_panel(table, portfolio, meta, lang))
     return out
@@ -484,7 +492,7 @@ def _yr(v) -> str:
     return "" if v is None or pd.isna(v) else f"{int(v)}"
 
 
-def _risk_cells(r, risk_words, status_words) -> list:
+def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
     name = Text(str(r.name if isinstance(r.name, str) and r.name else r.indicator))
     latest = "—" if pd.isna(r.last_value) else f"{fmt_num(r.last_value)} ({_yr(r.last_year)})"
     op = {"up": "≥", "down": "≤"}.get(r.direction, "")
@@ -507,7 +515,7 @@ def _risk_cells(r, risk_words, status_words) -> list:
     risk = Text(risk_words.get(r.risk, r.risk), style=RISK_STYLE.get(r.risk, ""))
     if getattr(r, "outcome", None) and isinstance(r.outcome, str):
         risk.append(f"\n→ {risk_words.get(r.outcome, r.outcome)} ({fmt_num(r.outcome_value)})", style="italic")
-    flags = Text(str(r.flags).replace(";", "\n") if isinstance(r.flags, str) else "", style="dim")
+    flags = Text(_flag_words(r.flags, lang), style="dim")
     return [name, Text(str(r.unit or "")), latest, target, rng, p, growth, progress, risk, flags]
 
 
