@@ -750,7 +750,12 @@ def suggest(
             fail(f"Unknown plan(s) {', '.join(unknown)}." + (f" Did you mean {', '.join(close)}?" if close else
                                                               f" Known plans: {', '.join(known)}"))
         sel = t.frame[t.frame["plan"].isin(plan)]
-        regions, indicators = sorted(set(sel["region"])), sorted(set(sel["indicator"]))
+        have = set(zip(s.frame["region"], s.frame["indicator"]))
+        pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
+        if not pairs:
+            fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "
+                 "Add history with --series (see `targetcast template`).")
+        regions, indicators = sorted({r for r, _ in pairs}), sorted({i for _, i in pairs})
     frame = run_suggest(s.frame, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
                         panel=_panel(s.frame), regions=regions, indicators=indicators)
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
