@@ -501,7 +501,12 @@ def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
     target = f"{op}{fmt_num(r.target_value)} ({_yr(r.target_year)})"
     if r.kind in ("growth_rate", "reduction", "cumulative"):
         target += f" [{r.kind}]"
-    rng = "—" if pd.isna(r.p50) else f"{fmt_num(r.p10)}–{fmt_num(r.p50)}–{fmt_num(r.p90)}"
+    if pd.isna(r.p50):
+        rng = "—"
+    elif r.risk in ("attained", "missed"):
+        rng = fmt_num(r.p50)  # observed: no range
+    else:
+        rng = f"{fmt_num(r.p10)}–{fmt_num(r.p50)}–{fmt_num(r.p90)}"
     if pd.isna(r.p_attain):
         p = "—"
     elif r.risk in ("attained", "missed"):
@@ -513,7 +518,8 @@ def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
     if r.status == "n/a" or (pd.isna(r.time_progress) and pd.isna(r.completion)):
         progress = status_words.get("n/a", "—")
     risk = Text(risk_words.get(r.risk, r.risk), style=RISK_STYLE.get(r.risk, ""))
-    if getattr(r, "outcome", None) and isinstance(r.outcome, str):
+    if isinstance(getattr(r, "outcome", None), str) and r.risk not in ("attained", "missed"):
+        # A replay (--as-of): the outcome known today, beside the replayed probability.
         risk.append(f"\n→ {risk_words.get(r.outcome, r.outcome)} ({fmt_num(r.outcome_value)})", style="italic")
     flags = Text(_flag_words(r.flags, lang), style="dim")
     return [name, Text(str(r.unit or "")), latest, target, rng, p, growth, progress, risk, flags]

@@ -335,7 +335,9 @@ def assess(
 
     # Sort: plan and category in file order, then severity, then P(attain) ascending.
     plan_rank = {p: k for k, p in enumerate(pd.unique(table["plan"]))}
-    cat_key = table["category"].astype(object).where(table["category"].notna(), "")
+    # Category order is each plan's own file order (plans list their categories differently).
+    cat_key = table["plan"].astype(str) + "\x1f" + table["category"].astype(object).where(
+        table["category"].notna(), "").astype(str)
     cat_rank = {c: k for k, c in enumerate(pd.unique(cat_key))}
     sev = {r: k for k, r in enumerate(RISK_ORDER)}
     order = pd.DataFrame({
@@ -396,6 +398,14 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
         flags.extend(sf.flags)
         notes.extend(sf.notes)
     ev = evaluate_target(tr, sf, as_of=as_of)
+    if sf is None and years.size:
+        # Too short to project, but the target year may already be observed (e.g. a plan's
+        # final-year outcome as its only observation): then the outcome is known.
+        obs = evaluate_target(tr, _observed_sf(key[0], key[1], years, values), as_of=as_of)
+        if obs["observed"]:
+            ev = obs
+            flags.remove("too_short")
+            notes.pop()
     if ev["reason"] and ev["reason"] != "no_history":  # no_history is already flagged above
         flags.append(ev["reason"])
         notes.append(_REASON_NOTES.get(ev["reason"], f"Cannot be judged ({ev['reason']})."))

@@ -317,3 +317,34 @@ def test_every_id_has_zh_and_en_labels():
     assert label("risk", "brand_new_id", "en") == "brand_new_id"
     with pytest.raises(KeyError, match="Unknown label table"):
         label("colour", "x")
+
+
+def test_single_observation_in_the_target_year_is_an_outcome_not_too_short():
+    # A 13th-plan style row: the plan's final-year outcome is the only observation.
+    targets = pd.DataFrame({
+        "plan": ["p13", "p13"], "region": ["R", "R"], "indicator": ["met", "short"], "name": ["达标", "未到期"],
+        "unit": ["件", "件"], "kind": ["stock", "stock"], "direction": ["up", "up"], "strict": [False, False],
+        "target_year": [2020, 2025], "target_value": [82.0, 50.0], "baseline_year": [pd.NA, pd.NA],
+        "baseline_value": [np.nan, np.nan], "category": ["c", "c"], "attribute": ["", ""],
+    })
+    series = pd.DataFrame({"region": ["R", "R"], "indicator": ["met", "short"], "year": [2020, 2020],
+                           "value": [100.1, 40.0], "unit": ["件", "件"]})
+    table = assess(targets, series, model="drift", draws=200, seed=1).table.set_index("indicator")
+    assert table.loc["met", "risk"] == "attained" and table.loc["met", "p_attain"] == 1.0
+    assert "too_short" not in table.loc["met", "flags"]
+    assert table.loc["short", "risk"] == "no_data" and "too_short" in table.loc["short", "flags"]
+
+
+def test_category_order_is_each_plans_own_file_order():
+    targets = pd.DataFrame({
+        "plan": ["a", "a", "b", "b"], "region": ["R"] * 4, "indicator": ["x", "y", "x", "y"],
+        "name": ["x", "y", "x", "y"], "unit": ["件"] * 4, "kind": ["stock"] * 4, "direction": ["up"] * 4,
+        "strict": [False] * 4, "target_year": [2025] * 4, "target_value": [10.0] * 4,
+        "baseline_year": [pd.NA] * 4, "baseline_value": [np.nan] * 4,
+        "category": ["服务", "创造", "创造", "服务"], "attribute": [""] * 4,
+    })
+    series = pd.DataFrame({"region": ["R"] * 6, "indicator": ["x"] * 3 + ["y"] * 3,
+                           "year": [2020, 2021, 2022] * 2, "value": [5.0, 6, 7, 5, 6, 7]})
+    table = assess(targets, series, model="drift", draws=200, seed=1).table
+    assert list(table[table.plan == "a"]["category"]) == ["服务", "创造"]
+    assert list(table[table.plan == "b"]["category"]) == ["创造", "服务"]
