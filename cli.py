@@ -568,20 +568,14 @@ def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
         if name is not None:
             raise typer.BadParameter("--scenario needs --scenarios FILE", param_hint="--scenario")
         return None
-    from scenarios.scenario import load_scenarios
+    from scenarios.scenario import get_scenario, load_scenarios
 
     found = load_scenarios(scenarios_file)
     if name is None:
         if len(found) == 1:
             return next(iter(found.values()))
         raise typer.BadParameter(f"choose one of: {', '.join(found)}", param_hint="--scenario")
-    if name not in found:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(found), n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        fail(f"Scenario '{name}' is not in {scenarios_file} (it has: {', '.join(found)}).{hint}")
-    return found[name]
+    return get_scenario(found, name)
 
 
 def _correlation(value: str) -> float | str:
@@ -686,16 +680,13 @@ def compare(
 ):
     """P(attain) per indicator under every scenario side by side, with the change from baseline."""
     from scenarios.compare import compare as run_compare
-    from scenarios.scenario import load_scenarios
+    from scenarios.scenario import get_scenario, load_scenarios
 
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
     found = load_scenarios(scenarios_file)
     if scenario:
-        missing = [n for n in scenario if n not in found]
-        if missing:
-            fail(f"Scenario(s) {', '.join(missing)} not in {scenarios_file} (it has: {', '.join(found)}).")
-        found = {n: found[n] for n in scenario}
+        found = {n: get_scenario(found, n) for n in scenario}
     frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
                         seed=seed, panel=_panel(s.frame), targets_file=t.file, series_file=s.file)
     meta = {"seed": seed, "draws": draws, "model": model, "as_of": as_of, "scenarios": ",".join(found)}

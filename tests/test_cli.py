@@ -250,3 +250,20 @@ def _fill_template(path: Path) -> None:
             if col.endswith("年") and int(col[:-1]) in header and not hit[col].isna().all():
                 row[header.index(int(col[:-1]))].value = float(hit[col].iloc[0])
     wb.save(path)
+
+
+def test_unknown_scenario_is_exit_1_with_close_match():
+    res = run("risk", "wuhan_14fyp", "--scenarios", ROOT / "examples" / "scenarios.toml", "--scenario", "slowdwn",
+              "--draws", 200)
+    assert res.exit_code == 1
+    assert "slowdown" in res.stderr and "Traceback" not in res.output
+
+
+def test_scenario_moves_probabilities_in_the_expected_direction():
+    base = json.loads(run("risk", "wuhan_14fyp", "--format", "json", "--draws", 2000).stdout)["rows"]
+    slow = json.loads(run("risk", "wuhan_14fyp", "--format", "json", "--draws", 2000, "--scenarios",
+                          ROOT / "examples" / "scenarios.toml", "--scenario", "slowdown").stdout)["rows"]
+    b = {r["indicator"]: r["p_attain"] for r in base if r["p_attain"] is not None and r["risk"] not in ("attained", "missed")}
+    s = {r["indicator"]: r["p_attain"] for r in slow if r["indicator"] in b}
+    assert b and all(s[k] <= b[k] for k in b)
+    assert any(s[k] < b[k] for k in b)
