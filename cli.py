@@ -641,6 +641,8 @@ def risk(
             extra = gs[[c for c in gs.columns if c in ("plan", "region", "indicator", "uplift_needed", "add_needed")]]
     frame = _risk_frame(result.table, extra)
     meta = {k: result.meta.get(k) for k in ("as_of", "model", "draws", "seed", "scenario", "correlation") if k in result.meta}
+    # CSV has no header block: every row carries what is needed to repeat the run.
+    frame["scenario"], frame["seed"], frame["draws"] = meta.get("scenario"), seed, draws
     meta.update(targets=t.file, series=s.file)
     echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario") if k in meta})
     renderables = risk_tables(frame, result.portfolio, meta, lang) if fmt == Format.table else None
