@@ -34,8 +34,12 @@ from forecast.errors import ForecastError
 PRIOR_PATH = Path(__file__).parent / "data" / "m3_prior.json"
 
 # Upper edges (inclusive) of the length bins that pools are kept for. A series of n
-# observations draws from the first bin whose edge is >= n.
-BIN_EDGES: tuple[int, ...] = (2, 3, 4, 5, 6, 8, 10, 13, 17, 10_000)
+# observations draws from the first bin whose edge is >= n. Windows of 9+ points share one
+# pool: separate 9-10 / 11-13 / 14-17 / 18+ pools were mis-calibrated in opposite
+# directions on a validation split of the M3 training parts (80 % coverage 94 % in one
+# bin, 65 % in another), because the long-window pools come from a handful of long
+# series at early origins; one merged pool validated better (MSIS 29.7 vs 30.6).
+BIN_EDGES: tuple[int, ...] = (2, 3, 4, 5, 6, 8, 10_000)
 
 
 def bin_of(n_obs: int) -> int:

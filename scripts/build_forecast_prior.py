@@ -11,7 +11,7 @@ log(actual/point) / s (the log pool) and (actual - point) / s (the level pool), 
 window's shrunk scale (forecast.calibration). Trajectories are pooled by window length
 bin and subsampled (seeded) to at most MAX_PER_BIN per bin.
 
-Run:  python scripts/build_forecast_prior.py  [--max-per-bin 2000] [--k0 4] [--seed 0]
+Run:  python scripts/build_forecast_prior.py  [--max-per-bin 2000] [--k0 8] [--seed 0]
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def windows_of(train: np.ndarray):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-per-bin", type=int, default=2000)
-    ap.add_argument("--k0", type=float, default=4.0, help="prior weight in one-year changes")
+    ap.add_argument("--k0", type=float, default=8.0, help="prior weight in one-year changes")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--output", type=Path, default=OUT)
     args = ap.parse_args(argv)
