@@ -98,3 +98,31 @@ def test_auto_80pct_interval_covers_about_80pct_on_random_walks_with_drift():
         hits.append((y[10:] >= lo) & (y[10:] <= hi))
     cov = np.mean(hits)
     assert 0.72 <= cov <= 0.92, cov
+
+
+def test_long_series_share_one_calibration_pool():
+    from forecast.calibration import BIN_EDGES, bin_of
+
+    # 9-point and 40-point series draw from the same merged pool; 8 points do not.
+    assert bin_of(9) == bin_of(40) == len(BIN_EDGES) - 1
+    assert bin_of(8) != bin_of(9)
+
+
+def test_shipped_prior_matches_bins_and_is_built_from_training_parts():
+    from forecast.calibration import BIN_EDGES, load_prior
+
+    prior = load_prior()
+    assert len(prior.log_pool.trajectories) == len(BIN_EDGES)
+    assert all(t.shape[0] > 100 and t.shape[1] == 6 for t in prior.log_pool.trajectories)
+    assert "train" in prior.meta["source"]
+
+
+def test_steady_trend_scale_counts_the_trend():
+    # The scale is the mean absolute one-year change (trend included, by design: a
+    # drift-adjusted scale validated worse); a gap of 4 years counts as sqrt(4) changes.
+    from forecast.calibration import raw_scale
+
+    s, n = raw_scale(np.exp(0.2 * np.arange(6)), np.arange(6), log=True)
+    assert s == pytest.approx(0.2) and n == 5
+    s, n = raw_scale(np.array([1.0, np.e ** 0.4]), np.array([2000, 2004]), log=True)
+    assert s == pytest.approx(0.2) and n == 1
