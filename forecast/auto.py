@@ -20,8 +20,10 @@ Sample paths
     WHOLE error trajectory drawn from the pooled rolling-origin errors of this very point
     method on real yearly series with the same number of observations
     (forecast.calibration), and ``s`` is the series' mean absolute one-year change shrunk
-    toward a prior scale: the peers' scale when the engine passes one from the panel, else
-    the generic M3 prior. With all noise set to zero the path is the point forecast.
+    toward a prior scale (the peers' scale when the engine passes one from the panel, else
+    the generic M3 prior), combined in quadrature with the members' disagreement about
+    the trend (forecast.calibration.member_spread). With all noise set to zero the path is
+    the point forecast.
 
 References
 ----------
@@ -39,7 +41,8 @@ from typing import ClassVar
 import numpy as np
 
 from forecast.base import Model
-from forecast.calibration import ErrorPool, Prior, load_prior, raw_scale, shrunk_scale
+from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, load_prior, member_spread, raw_scale,
+                                  shrunk_scale, total_scale)
 from forecast.errors import ForecastError
 
 MIN_SMOOTHING_OBS = 5
@@ -194,7 +197,9 @@ class AutoModel(Model):
             prior_scale = prior.log_pool.prior_scale * float(np.mean(np.abs(y)))
             self.scale_source_ = "the generic prior (M3 yearly)"
         self.prior_scale_ = prior_scale
-        self.scale_ = shrunk_scale(raw, n_changes, prior=prior_scale, k0=self.pool_.k0)
+        self.own_scale_ = shrunk_scale(raw, n_changes, prior=prior_scale, k0=self.pool_.k0)
+        self.spread_ = member_spread(member_forecasts(y, years, SPREAD_HORIZON), log=self.log_)
+        self.scale_ = total_scale(self.own_scale_, self.spread_)
         self.raw_scale_, self.n_changes_ = raw, n_changes
         self.y_, self.years_ = y, years
         self.positive_ = self.log_

@@ -7,7 +7,8 @@ point method was run from many rolling origins on many real yearly series:
 * at each origin, the error trajectory ``e_h = log(actual_h / point_h) / s`` for
   ``h = 1..H`` (positive series), or ``(actual_h - point_h) / s`` on the level scale
   (series with zeros or negatives), where ``s`` is the series' own scale (mean absolute
-  one-year change, in logs or levels) shrunk toward a prior scale when the series is short;
+  one-year change, in logs or levels) shrunk toward a prior scale when the series is short,
+  combined in quadrature with the disagreement of the member forecasts (member_spread);
 * trajectories are pooled by the number of observations the forecast was made from, so a
   3-point series draws from errors that 3-point windows really made;
 * a forecast draws WHOLE trajectories from its pool (paths stay coherent across years) and
@@ -62,6 +63,35 @@ def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool) -> tuple[float, in
     gaps = np.diff(np.asarray(years, dtype=float))
     d = np.abs(np.diff(z)) / np.sqrt(gaps)
     return float(np.mean(d)), int(d.size)
+
+
+SPREAD_HORIZON = 6
+
+
+def member_spread(members: dict[str, np.ndarray], *, log: bool) -> float:
+    """Disagreement of the member forecasts, per year: the sd across members of their
+    forecast ``SPREAD_HORIZON`` years ahead (of its log for positive series), divided by
+    ``SPREAD_HORIZON``.
+
+    When the members disagree about the trend, the combination is less sure than the
+    series' own volatility says (the between-model part of the forecast variance,
+    as in Bayesian model averaging: Raftery, Madigan & Hoeting 1997, *JASA* 92, 179-191).
+    Level members that fall to or below zero have no log; then only the log members count.
+    """
+    vals = {k: np.asarray(v, dtype=float)[SPREAD_HORIZON - 1] for k, v in members.items()}
+    if log:
+        if any(v <= 0 for v in vals.values()):
+            vals = {k: v for k, v in vals.items() if k.startswith("log")}
+        x = np.log(np.array(list(vals.values())))
+    else:
+        x = np.array(list(vals.values()))
+    return float(np.std(x) / SPREAD_HORIZON) if x.size > 1 else 0.0
+
+
+def total_scale(own: float, spread: float) -> float:
+    """The scale applied to the pooled errors: own (shrunk) scale and member spread added
+    in quadrature (independent sources of error)."""
+    return float(np.hypot(own, spread))
 
 
 def shrunk_scale(raw: float, n_changes: int, *, prior: float | None, k0: float) -> float:

@@ -8,7 +8,7 @@ For every series and every origin o with 6 training values after it, and for win
 the last K observations before o (K in WINDOWS, plus the whole history), the ``auto``
 point forecast is made from the window and its error trajectory is recorded:
 log(actual/point) / s (the log pool) and (actual - point) / s (the level pool), with s the
-window's shrunk scale (forecast.calibration). Trajectories are pooled by window length
+window's shrunk scale combined with the member spread (forecast.calibration). Trajectories are pooled by window length
 bin and subsampled (seeded) to at most MAX_PER_BIN per bin.
 
 ``--validate`` builds the pools from trajectories that end at least 6 years before the end
@@ -34,8 +34,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecast.auto import combined_point  # noqa: E402
-from forecast.calibration import BIN_EDGES, ErrorPool, bin_of, pool_to_json, raw_scale, shrunk_scale  # noqa: E402
+from forecast.auto import combined_point, member_forecasts  # noqa: E402
+from forecast.calibration import (  # noqa: E402
+    BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, member_spread, pool_to_json, raw_scale, shrunk_scale, total_scale)
 
 DATA = ROOT / "benchmarks" / "data" / "m3_yearly.csv"
 OUT = ROOT / "forecast" / "data" / "m3_prior.json"
@@ -55,7 +56,7 @@ def windows_of(train: np.ndarray):
                 yield train[o - k:o], future
 
 
-def validate(series: list[np.ndarray], k0: float) -> dict[str, tuple[float, float, float]]:
+def validate(series: list[np.ndarray], k0: float, *, spread: bool = True) -> dict[str, tuple[float, float, float]]:
     """Validation scores (cov80 %, cov95 %, MSIS) for 'full' and 'last8' windows; see module doc."""
     from forecast.metrics import msis
 
@@ -65,19 +66,22 @@ def validate(series: list[np.ndarray], k0: float) -> dict[str, tuple[float, floa
         for w, fut in windows_of(x[:n - H]):
             point, _ = combined_point(w, np.arange(w.size), H)
             rl, nc = raw_scale(w, np.arange(w.size), log=True)
-            pooled.append((bin_of(w.size), np.log(fut / point), rl, nc))
+            sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
+            pooled.append((bin_of(w.size), np.log(fut / point), rl, nc, sp))
         for label, k in (("full", n - H), ("last8", 8)):
             w = x[n - H - k:n - H]
             evals.append((label, w, x[n - H:], combined_point(w, np.arange(w.size), H)[0]))
     prior = float(np.median([r[2] for r in pooled if r[3] >= 5]))
     bins = [[] for _ in BIN_EDGES]
-    for b, le, rl, nc in pooled:
-        bins[b].append(le / shrunk_scale(rl, nc, prior=prior, k0=k0))
+    for b, le, rl, nc, sp in pooled:
+        bins[b].append(le / total_scale(shrunk_scale(rl, nc, prior=prior, k0=k0), sp))
     qs = [np.quantile(np.asarray(b), [0.1, 0.9, 0.025, 0.975], axis=0) for b in bins]
     out: dict[str, list] = {}
     for label, w, test, point in evals:
         rl, nc = raw_scale(w, np.arange(w.size), log=True)
-        lo80, hi80, lo95, hi95 = point * np.exp(shrunk_scale(rl, nc, prior=prior, k0=k0) * qs[bin_of(w.size)])
+        sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
+        s = total_scale(shrunk_scale(rl, nc, prior=prior, k0=k0), sp)
+        lo80, hi80, lo95, hi95 = point * np.exp(s * qs[bin_of(w.size)])
         out.setdefault(label, []).append((np.mean((test >= lo80) & (test <= hi80)),
                                           np.mean((test >= lo95) & (test <= hi95)), msis(test, lo95, hi95, w)))
     return {k: (100 * np.mean([r[0] for r in v]), 100 * np.mean([r[1] for r in v]), float(np.mean([r[2] for r in v])))
@@ -91,13 +95,14 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--output", type=Path, default=OUT)
     ap.add_argument("--validate", action="store_true", help="score on the last 6 training values; write nothing")
+    ap.add_argument("--no-spread", action="store_true", help="with --validate: leave out the member spread")
     args = ap.parse_args(argv)
 
     df = pd.read_csv(DATA)
     train = df[df["split"] == "train"]
     if args.validate:
         series = [g.sort_values("ds")["y"].to_numpy(float) for _, g in train.groupby("unique_id", sort=True)]
-        for label, (c80, c95, ms) in validate(series, args.k0).items():
+        for label, (c80, c95, ms) in validate(series, args.k0, spread=not args.no_spread).items():
             print(f"validation {label}: cov80 {c80:.1f}  cov95 {c95:.1f}  MSIS {ms:.2f}  (k0 {args.k0:g})")
         return 0
     records = []  # (bin, log_err (H,), level_err (H,), raw_log, n_changes, raw_level, mean_abs_level)
@@ -108,13 +113,17 @@ def main(argv=None) -> int:
             point, _ = combined_point(w, years, H)
             rl, nc = raw_scale(w, years, log=True)
             rv, _ = raw_scale(w, years, log=False)
-            records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv, float(np.mean(np.abs(w)))))
+            members = member_forecasts(w, years, SPREAD_HORIZON)
+            spreads = (member_spread(members, log=True), member_spread(members, log=False))
+            records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv, float(np.mean(np.abs(w))),
+                            spreads))
     prior_log = float(np.median([r[3] for r in records if r[4] >= 5]))
     rng = np.random.default_rng(args.seed)
     log_bins, lvl_bins = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
-    for b, le, ve, rl, nc, rv, lev in records:
-        s_log = shrunk_scale(rl, nc, prior=prior_log, k0=args.k0)
-        s_lvl = shrunk_scale(rv, nc, prior=prior_log * lev, k0=args.k0)
+    for b, le, ve, rl, nc, rv, lev, (sp_log, sp_lvl) in records:
+        # The same scale as AutoModel.fit: own shrunk scale and member spread in quadrature.
+        s_log = total_scale(shrunk_scale(rl, nc, prior=prior_log, k0=args.k0), sp_log)
+        s_lvl = total_scale(shrunk_scale(rv, nc, prior=prior_log * lev, k0=args.k0), sp_lvl)
         log_bins[b].append(le / s_log)
         lvl_bins[b].append(ve / s_lvl)
 
@@ -144,6 +153,7 @@ def main(argv=None) -> int:
         "max_per_bin": args.max_per_bin,
         "trajectories_before_subsampling": dict(zip([f"<= {e}" for e in BIN_EDGES], counts)),
         "prior_log_scale": prior_log,
+        "scale": "hypot(own mean abs one-year change shrunk to the prior with weight k0, member spread at h 6 / 6)",
     }
     obj = {"meta": meta, "log_pool": pool_to_json(log_pool), "level_pool": pool_to_json(lvl_pool)}
     args.output.write_text(json.dumps(obj, separators=(",", ":")), encoding="utf-8")

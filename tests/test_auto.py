@@ -126,3 +126,27 @@ def test_steady_trend_scale_counts_the_trend():
     assert s == pytest.approx(0.2) and n == 5
     s, n = raw_scale(np.array([1.0, np.e ** 0.4]), np.array([2000, 2004]), log=True)
     assert s == pytest.approx(0.2) and n == 1
+
+
+def test_member_disagreement_widens_the_scale():
+    from forecast.calibration import member_spread, total_scale
+
+    agree = {"a": np.full(6, 100.0), "b": np.full(6, 100.0)}
+    split = {"a": np.full(6, 100.0), "b": np.full(6, 100.0 * np.exp(1.2))}
+    assert member_spread(agree, log=True) == 0.0
+    # sd of (0, 1.2) is 0.6, per year over 6 years: 0.1
+    assert member_spread(split, log=True) == pytest.approx(0.1)
+    assert total_scale(0.3, 0.4) == pytest.approx(0.5)
+
+
+def test_spread_ignores_nonpositive_level_members_on_log_scale():
+    from forecast.calibration import member_spread
+
+    members = {"drift": np.full(6, -5.0), "logdrift": np.full(6, 10.0), "logses": np.full(6, 10.0)}
+    assert member_spread(members, log=True) == 0.0
+
+
+def test_fitted_scale_combines_own_scale_and_spread():
+    m = AutoModel().fit(_geometric(9, seed=2), np.arange(9))
+    assert m.scale_ == pytest.approx(np.hypot(m.own_scale_, m.spread_))
+    assert m.spread_ > 0
