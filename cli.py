@@ -739,16 +739,9 @@ def suggest(
     s = _load_series(series)
     regions = indicators = None
     if plan:
-        t = _load_targets(targets)
-        known = sorted(set(t.frame["plan"]))
-        unknown = [p for p in plan if p not in known]
-        if unknown:
-            import difflib
+        from scenarios.risk import select_plans
 
-            close = [m for p in unknown for m in difflib.get_close_matches(p, known, n=2)]
-            fail(f"Unknown plan(s) {', '.join(unknown)}." + (f" Did you mean {', '.join(close)}?" if close else
-                                                              f" Known plans: {', '.join(known)}"))
-        sel = t.frame[t.frame["plan"].isin(plan)]
+        sel = select_plans(_load_targets(targets).frame, plan)
         have = set(zip(s.frame["region"], s.frame["indicator"]))
         pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
         if not pairs:

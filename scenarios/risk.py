@@ -24,7 +24,6 @@ and Practice* (3rd ed.), §5.5 on reading probabilities from simulated future sa
 """
 from __future__ import annotations
 
-import difflib
 import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +34,7 @@ import pandas as pd
 
 from forecast.paths import Forecast, SeriesForecast
 from scenarios.attainment import evaluate_target
-from scenarios.errors import ScenarioError
+from scenarios.errors import ScenarioError, unknown_names
 from scenarios.labels import RISK_ORDER
 from scenarios.midterm import midterm_view
 from scenarios.portfolio import portfolio
@@ -118,16 +117,13 @@ def _check_thresholds(thresholds) -> tuple[float, float, float]:
     return t
 
 
-def _filter_plans(targets: pd.DataFrame, plans) -> pd.DataFrame:
+def select_plans(targets: pd.DataFrame, plans) -> pd.DataFrame:
+    """The targets of ``plans`` (all when empty); unknown plans raise ScenarioError with close matches."""
     if not plans:
         return targets
     known = list(pd.unique(targets["plan"].astype(str)))
-    unknown = [p for p in plans if p not in known]
-    if unknown:
-        hints = []
-        for p in unknown:
-            close = difflib.get_close_matches(p, known, n=3)
-            hints.append(f"'{p}'" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+    hints = unknown_names(plans, known)
+    if hints:
         raise ScenarioError(
             f"Unknown plan {', '.join(hints)}. The targets have: {', '.join(known)}.", reason="unknown_plan"
         )
@@ -253,7 +249,7 @@ def assess(
     thresholds = _check_thresholds(thresholds)
     if not 0 <= float(tol) < 1:
         raise ScenarioError(f"The 'tol' parameter must be in [0, 1). Got {tol!r} instead.", reason="bad_parameter")
-    t = _filter_plans(targets, plans)
+    t = select_plans(targets, plans)
     if not len(t):
         raise ScenarioError("There are no targets to assess (empty targets frame).", reason="no_targets")
     missing = [c for c in ("region", "indicator", "year", "value") if c not in series.columns]

@@ -8,12 +8,11 @@ the latest observation shows how ambitious each is.
 """
 from __future__ import annotations
 
-import difflib
 
 import numpy as np
 import pandas as pd
 
-from scenarios.errors import ScenarioError
+from scenarios.errors import ScenarioError, unknown_names
 
 SUGGEST_COLUMNS = [
     "region", "indicator", "unit", "latest_year", "latest_value", "to_year", "direction", "confidence",
@@ -62,12 +61,8 @@ def _check_names(asked, known, what: str):
         return None
     asked = [asked] if isinstance(asked, str) else list(asked)
     known = sorted(set(map(str, known)))
-    bad = [a for a in asked if a not in known]
-    if bad:
-        hints = []
-        for b in bad:
-            close = difflib.get_close_matches(b, known, n=3)
-            hints.append(f"{b!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else ""))
+    hints = unknown_names(asked, known)
+    if hints:
         raise ScenarioError(
             f"Unknown {what} {', '.join(hints)}; the series file has {len(known)} {what}s, e.g. "
             f"{', '.join(known[:5])}.",
