@@ -107,16 +107,39 @@ def anchored_growth(y, years, prior: GrowthPrior) -> AnchoredGrowth:
                           panel_share=float(share))
 
 
-def anchored_point(y, years, prior: GrowthPrior, horizon: int) -> np.ndarray:
-    """Point forecast ``y_n * exp(mu * h)``, h = 1..horizon (the zero-noise path)."""
+def _log_centre(y, years, a: AnchoredGrowth, prior: GrowthPrior, horizon: int, own_point) -> np.ndarray:
+    """Log of the zero-noise path: the own trend and the panel growth, mixed by ``panel_share``."""
+    h = np.arange(1, int(horizon) + 1, dtype=float)
+    if own_point is None:
+        own = a.own_growth * h
+    else:
+        own_point = np.asarray(own_point, dtype=float)
+        if own_point.shape != h.shape or np.any(own_point <= 0):
+            raise ForecastError(
+                f"The 'own_point' parameter must be {h.size} positive values (one per year ahead). "
+                f"Got {own_point.tolist()} instead."
+            )
+        own = np.log(own_point / y[-1])
+    return np.log(y[-1]) + (1 - a.panel_share) * own + a.panel_share * float(prior.growth) * h
+
+
+def anchored_point(y, years, prior: GrowthPrior, horizon: int, *, own_point=None) -> np.ndarray:
+    """Point forecast for h = 1..horizon (the zero-noise path).
+
+    Without ``own_point``: ``y_n * exp(mu * h)``. With ``own_point`` (the series' own point
+    forecast, e.g. ``auto``'s median of drift and log-drift, which extrapolates less
+    aggressively than constant growth), its log growth replaces ``g_own * h`` in the mix:
+    ``log y_n + (1 - share) * log(own_point / y_n) + share * g_panel * h``.
+    """
     y, years = _check(y, years)
     a = anchored_growth(y, years, prior)
-    return y[-1] * np.exp(a.growth * np.arange(1, int(horizon) + 1))
+    return np.exp(_log_centre(y, years, a, prior, horizon, own_point))
 
 
 def anchored_paths(y, years, prior: GrowthPrior, horizon: int, n_paths: int,
-                   rng: np.random.Generator) -> np.ndarray:
-    """Sample paths (n_paths, horizon): one growth rate per path plus random-walk noise.
+                   rng: np.random.Generator, *, own_point=None) -> np.ndarray:
+    """Sample paths (n_paths, horizon) around ``anchored_point``: one growth deviation per
+    path (parameter uncertainty, ``growth_sd * h``) plus random-walk noise.
 
     Examples
     --------
@@ -127,7 +150,8 @@ def anchored_paths(y, years, prior: GrowthPrior, horizon: int, n_paths: int,
     """
     y, years = _check(y, years)
     a = anchored_growth(y, years, prior)
+    centre = _log_centre(y, years, a, prior, horizon, own_point)
     h = np.arange(1, int(horizon) + 1, dtype=float)
-    mu = a.growth + a.growth_sd * rng.standard_normal(int(n_paths))
+    dmu = a.growth_sd * rng.standard_normal(int(n_paths))
     walk = np.cumsum(rng.standard_normal((int(n_paths), h.size)), axis=1)
-    return y[-1] * np.exp(mu[:, None] * h[None, :] + a.noise * walk)
+    return np.exp(centre[None, :] + dmu[:, None] * h[None, :] + a.noise * walk)
