@@ -83,7 +83,7 @@ def peer_prior(panel: pd.DataFrame | None, *, region: str, indicator: str, log: 
 # out on the bundled panel, origins with 2-4 observations, no look-ahead).
 
 #: Prior weight of the panel growth, in years of the series' own history (see shortseries).
-GROWTH_WEIGHT = 4.0
+GROWTH_WEIGHT = 1.0
 #: Recent pairs of years count more: growth of Chinese IP counts has fallen over time.
 GROWTH_HALF_LIFE = 5.0
 #: 1.4826 * MAD is the standard deviation of a normal distribution (consistency constant).
