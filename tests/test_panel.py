@@ -55,7 +55,7 @@ def test_no_look_ahead_years_after_as_of_are_ignored():
     cut = peer_growth(late, region="z", indicator="x", as_of=2021)
     np.testing.assert_equal(astuple(cut), astuple(peer_growth(SPARSE, region="z", indicator="x")))  # nan == nan
     assert cut.last_year <= 2021
-    assert peer_growth(late, region="z", indicator="x").growth != pytest.approx(0.1)
+    assert peer_growth(late, region="z", indicator="x").spread > 0.5  # the late years would have mattered
 
 
 def test_recent_pairs_weigh_more():
