@@ -5,12 +5,14 @@ rows of the bundled series), every region's series and every origin after its 2n
 4th observation, forecast each LATER observed year 1-6 years after the origin with
 
 * ``auto``    the current default (volatility prior from the peers, growth from the series),
-* ``anchor``  the growth-anchored forecast (forecast.shortseries) for each prior weight,
+* ``anchor[auto] w=..`` the growth-anchored forecast (forecast.shortseries) for each prior
+  weight, with ``auto``'s point (median of drift and log-drift) as the own part of the mix:
+  what ``auto`` does when the engine passes ``prior_growth``,
+* ``anchor[exp] w=..`` the same with the own part a constant growth ``y_n exp(g_own h)``,
 
 where the peer panel never contains the evaluated region nor any year after the origin.
-Only origins with a usable panel (>= 3 peers with a pair of years, >= 3 peers with 3+
-points for ``auto``'s scale prior not required) and positive values are scored, so every
-method is scored on the same forecasts. Series in % are skipped (the engine models them on
+Only origins with a usable growth panel (>= 3 other regions with a pair of years up to the
+origin) and positive values are scored, so every method is scored on the same forecasts. Series in % are skipped (the engine models them on
 the logit scale and passes no growth prior).
 
 Scores, on the log scale (all series are positive): coverage of the central 80 % and 95 %
@@ -19,8 +21,10 @@ of the M4 MSIS) in log units, NOT scaled (the peers' scales differ by indicator;
 are already scale-free), the mean width of the 95 % interval in log units, and the median
 |log(actual / point)|.
 
-Usage: ``python benchmarks/panel_short.py [--draws 2000] [--seed 0] [--weights 1,2,4,8]
-[--half-life 5]``. Prints one table.
+Usage: ``python benchmarks/panel_short.py [--draws 2000] [--seed 0] [--weights 0.5,1,2,4,8]
+[--half-life 5]``. Prints one table (about 25 s). Result with those settings, all n:
+auto 96 % / 100 % coverage, score 4.88, median |log error| .133; anchor[auto] w=1 81 % / 93 %,
+1.73, .140; anchor[exp] w=1 69 % / 88 %, 2.15, .235.
 """
 from __future__ import annotations
 
@@ -124,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--weights", default="0.5,1,2,4,8,16")
+    ap.add_argument("--weights", default="0.5,1,2,4,8")
     ap.add_argument("--half-life", type=float, default=GROWTH_HALF_LIFE)
     args = ap.parse_args(argv)
     weights = [float(w) for w in args.weights.split(",")]

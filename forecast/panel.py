@@ -83,8 +83,14 @@ def peer_prior(panel: pd.DataFrame | None, *, region: str, indicator: str, log: 
 # out on the bundled panel, origins with 2-4 observations, no look-ahead).
 
 #: Prior weight of the panel growth, in years of the series' own history (see shortseries).
+#: benchmarks/panel_short.py (draws 2000, seed 0; 242 forecasts from 135 origins): the
+#: interval score is flat for weights 0.5-4 (1.75, 1.73, 1.72, 1.73) while the point gets
+#: worse as the weight grows (median |log error| .126, .140, .157, .181; the peers' past
+#: growth overstates the growth to come). 1 year keeps coverage nearest nominal (81 % / 93 %)
+#: with a score within .01 of the best and a point within .01 of auto's (.133).
 GROWTH_WEIGHT = 1.0
 #: Recent pairs of years count more: growth of Chinese IP counts has fallen over time.
+#: (half-lives 2 / 5 / 10 scored 1.78 / 1.77 / 1.80 at 1000 draws: not sensitive.)
 GROWTH_HALF_LIFE = 5.0
 #: 1.4826 * MAD is the standard deviation of a normal distribution (consistency constant).
 _MAD_TO_SD = 1.4826
