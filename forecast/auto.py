@@ -44,6 +44,8 @@ from forecast.base import Model
 from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, load_prior, member_spread, raw_scale,
                                   shrunk_scale, total_scale)
 from forecast.errors import ForecastError
+from forecast.panel import GrowthPrior
+from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point
 
 MIN_SMOOTHING_OBS = 5
 
@@ -149,6 +151,10 @@ class AutoModel(Model):
         generic prior from M3 yearly.
     prior_source : words for notes, e.g. ``"12 peer provinces"``.
     prior_path : alternative calibration prior JSON (tests, experiments).
+    prior_growth : peers' growth (forecast.panel.peer_growth). A positive series with at
+        most ``MAX_SHORT_OBS`` observations is then projected with growth anchored on the
+        panel (forecast.shortseries): the point mixes this median with the members' point,
+        and the paths draw one growth rate per path from the peers' spread.
 
     Examples
     --------
@@ -165,7 +171,8 @@ class AutoModel(Model):
     handles_gaps: ClassVar[bool] = True
 
     def __init__(self, *, prior_scale: float | None = None, prior_source: str | None = None,
-                 prior_path: str | None = None):
+                 prior_path: str | None = None, prior_growth: GrowthPrior | None = None):
+        self.prior_growth = prior_growth
         self.prior_scale = prior_scale
         self.prior_source = prior_source
         self.prior_path = prior_path
@@ -203,6 +210,8 @@ class AutoModel(Model):
         self.raw_scale_, self.n_changes_ = raw, n_changes
         self.y_, self.years_ = y, years
         self.positive_ = self.log_
+        # Very short positive series: growth (and its uncertainty) anchored on the peers.
+        self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
         return self
 
     @property
@@ -215,7 +224,10 @@ class AutoModel(Model):
 
     def predict(self, horizon: int) -> np.ndarray:
         self._check_fitted()
-        return combined_point(self.y_, self.years_, int(horizon))[0]
+        point = combined_point(self.y_, self.years_, int(horizon))[0]
+        if getattr(self, "growth_anchored_", False):
+            return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
+        return point
 
     def paths_from_errors(self, point: np.ndarray, errors: np.ndarray) -> np.ndarray:
         """Apply scale-free error trajectories (n_paths, h) to a point forecast (h,)."""
@@ -225,6 +237,10 @@ class AutoModel(Model):
 
     def simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
         self._check_fitted()
+        if getattr(self, "growth_anchored_", False):
+            own = combined_point(self.y_, self.years_, int(horizon))[0]
+            return anchored_paths(self.y_, self.years_, self.prior_growth, int(horizon), int(n_paths), rng,
+                                  own_point=own)
         point = self.predict(horizon)
         errors = self.pool_.sample(self.y_.size, int(horizon), int(n_paths), rng)
         return self.paths_from_errors(point, errors)

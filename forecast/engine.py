@@ -15,7 +15,7 @@ from forecast.auto import AutoModel
 from forecast.base import Model
 from forecast.errors import ForecastError
 from forecast.models import get_model
-from forecast.panel import peer_prior
+from forecast.panel import peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
 
@@ -108,6 +108,10 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
         prior = peer_prior(panel, region=region, indicator=indicator, log=bool(np.all(y > 0)) and lohi is None)
         if prior is not None:
             params = {"prior_scale": prior.scale, "prior_source": prior.source}
+        if lohi is None and n <= WEAK_EVIDENCE_MAX_OBS and np.all(y > 0):
+            growth = peer_growth(panel, region=region, indicator=indicator)
+            if growth is not None:
+                params["prior_growth"] = growth
     inner = get_model(model_name, **params)
     if n < inner.min_obs:
         raise ForecastError(
@@ -131,11 +135,16 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
     if lohi is not None:
         flags.append("bounded")
         notes.append(f"kept inside [{lohi[0]:g}, {lohi[1]:g}] by a logit transform")
-    if isinstance(inner, AutoModel):
+    if isinstance(inner, AutoModel) and not inner.growth_anchored_:  # else the note below says it all
         weight = inner.pool_.k0 / (inner.pool_.k0 + inner.n_changes_)
         if weight >= PANEL_NOTE_MIN_WEIGHT:
             flags.append("panel_prior")
             notes.append(f"volatility {weight:.0%} from {inner.scale_source_}")
+    if isinstance(inner, AutoModel) and inner.growth_anchored_:
+        gp = inner.prior_growth
+        flags.append("panel_prior")
+        notes.append(f"{gp.source}: growth and its uncertainty from peers (median {np.expm1(gp.growth):+.1%}/yr, "
+                     f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:g} year(s) of own history")
 
     h = max(int(to_year) - int(years[-1]), 0)
     rng = series_rng(seed, region, indicator)

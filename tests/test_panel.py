@@ -1,0 +1,141 @@
+"""Peer growth prior (forecast.panel) and growth-anchored short-series forecasts (forecast.shortseries)."""
+from dataclasses import astuple
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.auto import AutoModel
+from forecast.engine import forecast_series
+from forecast.errors import ForecastError
+from forecast.panel import GrowthPrior, growth_pairs, peer_growth
+from forecast.shortseries import anchored_growth, anchored_paths, anchored_point
+
+
+def _panel(spec, indicator="x", unit="件"):
+    """spec: {region: {year: value}} -> long frame."""
+    return pd.DataFrame([(r, indicator, y, v, unit) for r, obs in spec.items() for y, v in obs.items()],
+                        columns=["region", "indicator", "year", "value", "unit"])
+
+
+# Sparse, irregular peers: 10 % a year everywhere, observed with gaps.
+SPARSE = _panel({
+    "a": {2015: 100.0, 2018: 100 * np.exp(0.3), 2019: 100 * np.exp(0.4)},
+    "b": {2017: 50.0, 2021: 50 * np.exp(0.4)},
+    "c": {2016: 10.0, 2017: 10 * np.exp(0.1), 2020: 10 * np.exp(0.4), 2021: 10 * np.exp(0.5)},
+})
+
+
+def test_pairs_are_annualised_over_gaps_and_never_filled():
+    pairs = growth_pairs(SPARSE, indicator="x")
+    assert len(pairs) == 2 + 1 + 3  # consecutive observed years only: no invented years in the gaps
+    assert pairs["gap"].tolist() == [3, 1, 4, 1, 3, 1]
+    np.testing.assert_allclose(pairs["growth"], 0.1)
+    p = peer_growth(SPARSE, region="z", indicator="x")
+    assert p.n_peers == 3 and p.n_pairs == 6
+    assert p.growth == pytest.approx(0.1) and p.spread == pytest.approx(0.0, abs=1e-12)
+
+
+def test_robust_centre_ignores_one_wild_peer_and_spread_reflects_dispersion():
+    spec = {r: {2018: 10.0, 2020: 10 * np.exp(2 * g)} for r, g in zip("abcde", (0.05, 0.08, 0.10, 0.12, 0.15))}
+    spec["wild"] = {2018: 1.0, 2020: 30.0}  # a new series jumping 30-fold
+    p = peer_growth(_panel(spec), region="z", indicator="x")
+    assert 0.08 <= p.growth <= 0.12
+    assert 0.0 < p.spread < 0.1
+
+
+def test_too_few_peers_give_no_prior():
+    two = SPARSE[SPARSE["region"] != "c"]
+    assert peer_growth(two, region="z", indicator="x") is None
+    assert peer_growth(SPARSE, region="a", indicator="x") is None  # the region itself is never its own peer
+
+
+def test_no_look_ahead_years_after_as_of_are_ignored():
+    late = pd.concat([SPARSE, _panel({"a": {2023: 1e6}, "b": {2024: 1.0}, "c": {2023: 5e5}})])
+    cut = peer_growth(late, region="z", indicator="x", as_of=2021)
+    np.testing.assert_equal(astuple(cut), astuple(peer_growth(SPARSE, region="z", indicator="x")))  # nan == nan
+    assert cut.last_year <= 2021
+    assert peer_growth(late, region="z", indicator="x").spread > 0.5  # the late years would have mattered
+
+
+def test_recent_pairs_weigh_more():
+    # growth fell from 30 % to 5 %: the recency weighting puts the centre nearer the recent rate
+    spec = {r: {2010: 1.0, 2011: np.exp(0.3), 2012: np.exp(0.6), 2020: np.exp(0.6 + 0.05 * 8),
+                2021: np.exp(0.6 + 0.05 * 9)} for r in "abc"}
+    p = peer_growth(_panel(spec), region="z", indicator="x")
+    assert p.growth == pytest.approx(0.05)
+
+
+PRIOR = GrowthPrior(growth=0.05, spread=0.04, noise=0.03, n_peers=6, n_pairs=12, last_year=2022, weight=2.0)
+
+
+def test_anchored_point_lies_between_own_and_panel_growth():
+    y, years = np.array([100.0, 144.0]), np.array([2020, 2022])  # own growth log(1.2) = 18 %/yr
+    a = anchored_growth(y, years, PRIOR)
+    assert PRIOR.growth < a.growth < a.own_growth
+    assert a.growth == pytest.approx((2 * np.log(1.2) + 2 * 0.05) / 4)
+    point = anchored_point(y, years, PRIOR, 3)
+    assert np.all((point > 144.0 * np.exp(0.05 * np.arange(1, 4))) & (point < 144.0 * 1.2 ** np.arange(1, 4)))
+    # with the members' point as the own part, the mix lies between that point and the panel path
+    own = np.array([160.0, 176.0, 192.0])
+    mixed = anchored_point(y, years, PRIOR, 3, own_point=own)
+    assert np.all((mixed < own) & (mixed > 144.0 * np.exp(0.05 * np.arange(1, 4))))
+
+
+def test_growth_tends_to_own_growth_with_many_years():
+    shares = [anchored_growth([100.0, 200.0], [2000, 2000 + T], PRIOR).panel_share for T in (1, 10, 40)]
+    assert shares[0] > shares[1] > shares[2] and shares[2] < 0.05
+    a = anchored_growth([100.0, 200.0], [2000, 2040], PRIOR)
+    assert a.growth == pytest.approx(a.own_growth, abs=0.002)
+
+
+def test_paths_reproducible_by_seed_and_zero_noise_path_is_the_point():
+    y, years = [100.0, 120.0, 150.0], [2019, 2020, 2022]
+    a = anchored_paths(y, years, PRIOR, 4, 300, np.random.default_rng(5))
+    b = anchored_paths(y, years, PRIOR, 4, 300, np.random.default_rng(5))
+    c = anchored_paths(y, years, PRIOR, 4, 300, np.random.default_rng(6))
+    assert a.shape == (300, 4) and np.array_equal(a, b) and not np.array_equal(a, c)
+    flat = GrowthPrior(growth=0.05, spread=0.0, noise=0.0, n_peers=6, n_pairs=12, last_year=2022, weight=2.0)
+    still = anchored_paths([100.0, 110.0], [2021, 2022], flat, 3, 5, np.random.default_rng(0))
+    np.testing.assert_allclose(still, np.broadcast_to(anchored_point([100.0, 110.0], [2021, 2022], flat, 3), (5, 3)))
+
+
+def test_non_positive_series_is_refused_with_a_clear_message():
+    with pytest.raises(ForecastError, match="positive, finite values"):
+        anchored_growth([0.0, 5.0], [2020, 2021], PRIOR)
+
+
+def test_auto_uses_the_panel_growth_only_for_short_positive_series():
+    long_y, long_t = 100 * 1.1 ** np.arange(8), np.arange(2015, 2023)
+    with_prior = AutoModel(prior_growth=PRIOR).fit(long_y, long_t)
+    assert not with_prior.growth_anchored_
+    np.testing.assert_array_equal(with_prior.predict(3), AutoModel().fit(long_y, long_t).predict(3))
+    short = AutoModel(prior_growth=PRIOR).fit(np.array([100.0, 130.0]), np.array([2021, 2022]))
+    assert short.growth_anchored_
+    assert short.predict(2)[0] < AutoModel().fit(np.array([100.0, 130.0]), np.array([2021, 2022])).predict(2)[0]
+
+
+GROWING_STOCK_PEERS = _panel({r: {y: b * 1.12 ** (y - 2016) * (1 + 0.01 * ((y * 7 + i) % 3 - 1)) for y in range(2016, 2023)}
+                              for i, (r, b) in enumerate((("北京", 50.0), ("上海", 40.0), ("广东", 90.0), ("浙江", 60.0)))},
+                             indicator="stock_in_force")
+
+
+def test_engine_notes_that_growth_comes_from_peers():
+    rows = _panel({"武汉市": {2020: 30.0, 2022: 33.0}}, indicator="stock_in_force")
+    s = forecast_series(rows, to_year=2025, draws=200, seed=3, panel=GROWING_STOCK_PEERS).get("武汉市", "stock_in_force")
+    assert "panel_prior" in s.flags
+    assert any("growth from 4 peer series" in n for n in s.notes)
+    long = _panel({"武汉市": {y: 30.0 * 1.05 ** (y - 2015) for y in range(2015, 2023)}}, indicator="stock_in_force")
+    s_long = forecast_series(long, to_year=2025, draws=200, seed=3,
+                             panel=GROWING_STOCK_PEERS).get("武汉市", "stock_in_force")
+    assert not any("growth from" in n for n in s_long.notes)
+
+
+def test_stock_falls_less_with_a_growing_panel_than_before():
+    rows = _panel({"武汉市": {2020: 33.56, 2024: 55.8}}, indicator="stock_in_force")
+    kw = dict(to_year=2026, draws=4000, seed=11)
+    before = forecast_series(rows, **kw).get("武汉市", "stock_in_force").paths
+    after = forecast_series(rows, panel=GROWING_STOCK_PEERS, **kw).get("武汉市", "stock_in_force").paths
+    fall_before, fall_after = np.mean(before[:, 0] < 55.8), np.mean(after[:, 0] < 55.8)
+    assert fall_after < fall_before / 5
+    assert np.quantile(after[:, 0], 0.01) > 0.9 * 55.8  # no 10 % fall in a year, without any floor in the code
