@@ -75,7 +75,9 @@ def _check_frame(series: pd.DataFrame) -> pd.DataFrame:
 def _label(model: Model, name: str) -> str:
     inner = model.inner if isinstance(model, _Bounded) else model
     if isinstance(inner, AutoModel):
-        return f"auto[{'+'.join(inner.members_)}]"
+        # An anchored short series mixes the members with the peers' growth: the label says so.
+        extra = "+peer growth" if getattr(inner, "growth_anchored_", False) else ""
+        return f"auto[{'+'.join(inner.members_)}{extra}]"
     return name
 
 
