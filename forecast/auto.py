@@ -4,10 +4,12 @@ Point forecast
     The median, year by year, of fast closed-form yearly methods: random walk with drift,
     simple exponential smoothing, the Theta method (SES with drift, Hyndman & Billah 2003)
     and damped-trend Holt, each on the series and (for positive series) on its logarithm.
-    Members that need equally spaced data run on the most recent contiguous run of years
-    and only when it has at least ``MIN_SMOOTHING_OBS`` points; drift and log-drift use the
-    actual years, so gaps are never filled. Series with 2-4 usable points therefore get
-    the median of drift and log-drift only.
+    Every member uses every observed year and nothing is filled: drift and log-drift work
+    on the actual years; the smoothing members run their recursions on the yearly grid
+    and treat a gap year as a prediction step without an update (how a state-space
+    filter handles a missing observation), so a series published 2013-2018, 2020, 2023
+    still uses 2013-2018. The smoothing members need ``MIN_SMOOTHING_OBS`` observations;
+    series with 2-4 get the median of drift and log-drift only.
 
     Why these members and a median: on rolling origins inside the M3 yearly *training*
     parts (scripts/build_forecast_prior.py) the median of all eight was within 0.005 OWA of
@@ -64,10 +66,25 @@ def _drift(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
     return z[-1] + slope * h
 
 
-def _ses_fit(z: np.ndarray) -> tuple[float, float]:
-    level = np.full(_ALPHAS.size, z[0])
+def _grid(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values on the yearly grid from the first to the last year, NaN in gap years
+    (NaN is never used as a value: the recursions below only predict through it)."""
+    steps = np.rint(t - t[0]).astype(int)
+    g = np.full(int(steps[-1]) + 1, np.nan)
+    g[steps] = z
+    return g
+
+
+def _ses_fit(z: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    # Simple exponential smoothing on the yearly grid; a gap year is a prediction step
+    # with no update (the Kalman treatment of a missing observation in the local-level
+    # model), so nothing is filled and observations before a gap still count.
+    g = _grid(z, t)
+    level = np.full(_ALPHAS.size, g[0])
     sse = np.zeros(_ALPHAS.size)
-    for x in z[1:]:
+    for x in g[1:]:
+        if np.isnan(x):
+            continue
         e = x - level
         sse += e * e
         level = level + _ALPHAS * e
@@ -75,37 +92,37 @@ def _ses_fit(z: np.ndarray) -> tuple[float, float]:
     return float(level[i]), float(_ALPHAS[i])
 
 
-def _ses(z: np.ndarray, h: np.ndarray) -> np.ndarray:
-    return np.full(h.size, _ses_fit(z)[0])
+def _ses(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return np.full(h.size, _ses_fit(z, t)[0])
 
 
-def _theta(z: np.ndarray, h: np.ndarray) -> np.ndarray:
-    # SES with drift equal to half the OLS slope (Hyndman & Billah 2003, eq. 3).
-    n = z.size
-    level, a = _ses_fit(z)
-    t = np.arange(n, dtype=float)
+def _theta(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    # SES with drift equal to half the OLS slope per year (Hyndman & Billah 2003, eq. 3);
+    # n is the number of grid years, which equals the number of points without gaps.
+    n = int(np.rint(t[-1] - t[0])) + 1
+    level, a = _ses_fit(z, t)
     slope = np.sum((t - t.mean()) * (z - z.mean())) / np.sum((t - t.mean()) ** 2)
     return level + 0.5 * slope * ((h - 1) + 1 / a - (1 - a) ** n / a)
 
 
-def _damped(z: np.ndarray, h: np.ndarray) -> np.ndarray:
+def _damped(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    # Damped Holt on the yearly grid; gap years are prediction-only steps (level follows
+    # the damped trend, no error, no update), the initial trend is per year.
+    g = _grid(z, t)
     level = np.full(_DA.size, z[0])
-    trend = np.full(_DA.size, z[1] - z[0])
+    trend = np.full(_DA.size, (z[1] - z[0]) / (t[1] - t[0]))
     sse = np.zeros(_DA.size)
-    for x in z[1:]:
+    for x in g[1:]:
         f = level + _DP * trend
+        if np.isnan(x):
+            level, trend = f, _DP * trend
+            continue
         e = x - f
         sse += e * e
         level = f + _DA * e
         trend = _DP * trend + _DB * e
     i = int(np.argmin(sse))
     return level[i] + np.cumsum(_DP[i] ** h) * trend[i]
-
-
-def _last_run(years: np.ndarray) -> int:
-    """Start index of the most recent run of consecutive years."""
-    breaks = np.flatnonzero(np.diff(years) != 1)
-    return int(breaks[-1] + 1) if breaks.size else 0
 
 
 def member_forecasts(y: np.ndarray, years: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
@@ -117,14 +134,13 @@ def member_forecasts(y: np.ndarray, years: np.ndarray, horizon: int) -> dict[str
     out = {"drift": _drift(y, years, h)}
     if positive:
         out["logdrift"] = np.exp(_drift(np.log(y), years, h))
-    run = y[_last_run(years):]
-    if run.size >= MIN_SMOOTHING_OBS:
-        spaces = [("", run)] + ([("log", np.log(run))] if positive else [])
+    if y.size >= MIN_SMOOTHING_OBS:
+        spaces = [("", y)] + ([("log", np.log(y))] if positive else [])
         for prefix, z in spaces:
             back = np.exp if prefix else (lambda v: v)
-            out[prefix + "ses"] = back(_ses(z, h))
-            out[prefix + "theta"] = back(_theta(z, h))
-            out[prefix + "damped"] = back(_damped(z, h))
+            out[prefix + "ses"] = back(_ses(z, years, h))
+            out[prefix + "theta"] = back(_theta(z, years, h))
+            out[prefix + "damped"] = back(_damped(z, years, h))
     return out
 
 

@@ -49,6 +49,30 @@ def test_gapped_series_drift_uses_actual_years():
     assert members["drift"][0] == pytest.approx(17.0)
 
 
+def test_smoothing_members_use_the_years_before_a_gap():
+    # Wuhan-like publication pattern: 2013-2017, 2020, 2021, 2024 (the last run has 1 point).
+    years = np.array([2013, 2014, 2015, 2016, 2017, 2020, 2021, 2024])
+    y = 10.0 + 2.0 * (years - 2013)  # exactly linear, 2 per YEAR
+    members = member_forecasts(y, years, 1)
+    assert {"ses", "theta", "damped", "logses", "logtheta", "logdamped"} <= set(members)
+    # The trend is per year, not per observation: one year after 32 comes about 34, not 32 + 6.
+    assert 33.0 < members["damped"][0] <= 34.0
+    assert members["theta"][0] == pytest.approx(33.0)  # level 32 + half the yearly slope
+    # A value before the gap still moves the smoothing members (it was ignored before).
+    changed = y.copy()
+    changed[0] = 5.0
+    assert member_forecasts(changed, years, 1)["theta"][0] != pytest.approx(members["theta"][0])
+
+
+def test_gap_handling_leaves_contiguous_series_unchanged():
+    y = _geometric(9)
+    a = member_forecasts(y, np.arange(2010, 2019), 3)
+    b = member_forecasts(y, np.arange(9), 3)
+    assert a.keys() == b.keys()
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k])
+
+
 def test_quantiles_ordered_and_positive():
     y = _geometric(8, seed=3)
     paths = AutoModel().fit(y, np.arange(8)).simulate(6, 2000, np.random.default_rng(1))
