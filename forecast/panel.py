@@ -193,7 +193,9 @@ def peer_growth(panel: pd.DataFrame | None, *, region: str, indicator: str, as_o
     weighted median, the spread 1.4826 times the weighted median absolute deviation, so a
     few wild peers (a new series jumping from 6 to 29) do not dominate.
 
-    Returns ``None`` when fewer than ``min_peers`` regions contribute a pair.
+    Returns ``None`` when fewer than ``min_peers`` regions contribute a pair, or when their
+    growth rates do not vary (no spread: the panel cannot say how uncertain growth is, and
+    a zero-width fan would be false precision; the caller then uses the generic prior).
 
     References
     ----------
@@ -203,10 +205,12 @@ def peer_growth(panel: pd.DataFrame | None, *, region: str, indicator: str, as_o
     Examples
     --------
     >>> panel = pd.DataFrame({"region": list("aabbcc"), "indicator": "x",
-    ...                       "year": [2020, 2022] * 3, "value": [100, 121, 10, 12.1, 50, 60.5]})
+    ...                       "year": [2020, 2022] * 3, "value": [100, 121, 10, 12.5, 50, 59]})
     >>> p = peer_growth(panel, region="z", indicator="x")
-    >>> p.n_peers, round(p.growth, 4), p.spread
-    (3, 0.0953, 0.0)
+    >>> p.n_peers, round(p.growth, 4), round(p.spread, 4)
+    (3, 0.0953, 0.0186)
+    >>> peer_growth(panel.assign(value=[100, 121, 10, 12.1, 50, 60.5]), region="z", indicator="x") is None
+    True
     """
     pairs = growth_pairs(panel, indicator=indicator, exclude_region=region, as_of=as_of)
     if pairs.empty or pairs["region"].nunique() < min_peers:
@@ -216,6 +220,8 @@ def peer_growth(panel: pd.DataFrame | None, *, region: str, indicator: str, as_o
     w = pairs["gap"].to_numpy(float) * 0.5 ** ((last - pairs["year_b"].to_numpy(float)) / half_life)
     centre = _weighted_quantile(g, w, 0.5)
     spread = _MAD_TO_SD * _weighted_quantile(np.abs(g - centre), w, 0.5)
+    if not spread > 0:
+        return None
     ok = pairs["resid_sd"].notna().to_numpy()
     noise = float("nan")
     if pairs.loc[ok, "region"].nunique() >= min_peers:

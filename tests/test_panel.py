@@ -60,8 +60,9 @@ def test_no_look_ahead_years_after_as_of_are_ignored():
 
 def test_recent_pairs_weigh_more():
     # growth fell from 30 % to 5 %: the recency weighting puts the centre nearer the recent rate
-    spec = {r: {2010: 1.0, 2011: np.exp(0.3), 2012: np.exp(0.6), 2020: np.exp(0.6 + 0.05 * 8),
-                2021: np.exp(0.6 + 0.05 * 9)} for r in "abc"}
+    # (recent rates 4 / 5 / 6 %: peers must differ, else the panel has no spread and no prior)
+    spec = {r: {2010: 1.0, 2011: np.exp(0.3), 2012: np.exp(0.6), 2020: np.exp(0.6 + g * 8),
+                2021: np.exp(0.6 + g * 9)} for r, g in zip("abc", (0.04, 0.05, 0.06))}
     p = peer_growth(_panel(spec), region="z", indicator="x")
     assert p.growth == pytest.approx(0.05)
 
@@ -139,3 +140,12 @@ def test_stock_falls_less_with_a_growing_panel_than_before():
     fall_before, fall_after = np.mean(before[:, 0] < 55.8), np.mean(after[:, 0] < 55.8)
     assert fall_after < fall_before / 5
     assert np.quantile(after[:, 0], 0.01) > 0.9 * 55.8  # no 10 % fall in a year, without any floor in the code
+
+
+def test_peers_without_any_spread_give_no_growth_prior():
+    # Identical growth everywhere says nothing about how uncertain growth is: no prior,
+    # rather than a zero-width fan (the engine then uses the generic prior).
+    same = _panel({r: {2020: v, 2022: v * 1.21} for r, v in zip("abc", (100.0, 10.0, 50.0))})
+    assert peer_growth(same, region="z", indicator="x") is None
+    differ = _panel({r: {2020: v, 2022: v * k} for r, v, k in zip("abc", (100.0, 10.0, 50.0), (1.21, 1.25, 1.18))})
+    assert peer_growth(differ, region="z", indicator="x").spread > 0
