@@ -277,6 +277,20 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         problems.append(Problem(f, row, cols.label.get(name, name), cell_text(cell) if cell is not None else None,
                                 problem, fix, severity))
 
+    def vocab(row, name, cell, default, canonical, synonyms, fix):
+        """A kind/direction cell read against its vocabulary: (value, ok); notes a synonym."""
+        if is_blank(cell):
+            return default, True
+        value, synonym = _vocabulary(_text(cell), canonical, synonyms)
+        if value is None:
+            near = close_matches(clean_header(cell), list(canonical) + list(synonyms))
+            err(row, name, cell, f"Unknown {name} '{_text(cell)}'.",
+                fix + (f"; did you mean {', '.join(near)}?" if near else "."))
+            return None, False
+        if synonym:
+            err(row, name, cell, f"{name.capitalize()} '{_text(cell)}' read as '{value}'.", "", "note")
+        return value, True
+
     for row, cells in raw.rows:
         c = {name: cols.cell(cells, name) for name in TARGETS_REQUIRED + TARGETS_OPTIONAL}
         rec = {name: _text(c[name]) for name in ("plan", "region", "indicator", "name", "category", "attribute",
@@ -288,27 +302,10 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 ok = False
         unit = clean_unit(c["unit"])
         # kind / direction / strict
-        kind = "stock"
-        if not is_blank(c["kind"]):
-            kind, synonym = _vocabulary(_text(c["kind"]), KINDS, KIND_SYNONYMS)
-            if kind is None:
-                near = close_matches(clean_header(c["kind"]), list(KINDS) + list(KIND_SYNONYMS))
-                err(row, "kind", c["kind"], f"Unknown kind '{_text(c['kind'])}'.",
-                    f"Use one of {', '.join(KINDS)}" + (f"; did you mean {', '.join(near)}?" if near else "."))
-                ok = False
-            elif synonym:
-                err(row, "kind", c["kind"], f"Kind '{_text(c['kind'])}' read as '{kind}'.", "", "note")
-        direction = "up"
-        if not is_blank(c["direction"]):
-            direction, synonym = _vocabulary(_text(c["direction"]), DIRECTIONS, DIRECTION_SYNONYMS)
-            if direction is None:
-                near = close_matches(clean_header(c["direction"]), list(DIRECTIONS) + list(DIRECTION_SYNONYMS))
-                err(row, "direction", c["direction"], f"Unknown direction '{_text(c['direction'])}'.",
-                    "Use up (reach at least) or down (at most)" + (f"; did you mean {', '.join(near)}?" if near else "."))
-                ok = False
-            elif synonym:
-                err(row, "direction", c["direction"], f"Direction '{_text(c['direction'])}' read as '{direction}'.",
-                    "", "note")
+        kind, kind_ok = vocab(row, "kind", c["kind"], "stock", KINDS, KIND_SYNONYMS, f"Use one of {', '.join(KINDS)}")
+        direction, direction_ok = vocab(row, "direction", c["direction"], "up", DIRECTIONS, DIRECTION_SYNONYMS,
+                                        "Use up (reach at least) or down (at most)")
+        ok = ok and kind_ok and direction_ok
         strict = STRICT_VALUES.get(clean_header(c["strict"]))
         if strict is None:
             err(row, "strict", c["strict"], f"Unknown strict value '{_text(c['strict'])}'.",
