@@ -6,26 +6,10 @@ Fixture: observed 2018-2020 = 80, 90, 100; ten paths j = 0..9 with
 import numpy as np
 import pytest
 
-from forecast.paths import SeriesForecast
 from scenarios.errors import ScenarioError
 from scenarios.targets import first_year_reached, is_attained, target_quantity
 
-J = np.arange(10.0)
-
-
-def make_sf(obs_years=(2018, 2019, 2020), obs_values=(80.0, 90.0, 100.0)):
-    years = np.array([2021, 2022, 2023])
-    paths = np.column_stack([100 + J, 100 + 2 * J, 100 + 3 * J])
-    return SeriesForecast("R", "x", years, paths, paths.mean(axis=0), "hand",
-                          np.array(obs_years), np.array(obs_values, dtype=float))
-
-
-def tgt(**kw):
-    base = {"plan": "p", "region": "R", "indicator": "x", "kind": "stock", "direction": "up", "strict": False,
-            "target_year": 2023, "target_value": 121.0, "baseline_year": 2020, "baseline_value": float("nan"),
-            "factor": 1.0}
-    base.update(kw)
-    return base
+from fixtures_targets import J, make_sf, tgt  # noqa: E402,F401
 
 
 def p_of(target, sf=None):
