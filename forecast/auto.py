@@ -21,9 +21,9 @@ Sample paths
     ``point * exp(s * e)`` (positive series) or ``point + s * e`` (others), where ``e`` is a
     WHOLE error trajectory drawn from the pooled rolling-origin errors of this very point
     method on real yearly series with the same number of observations
-    (forecast.calibration), and ``s`` is the series' mean absolute one-year change shrunk
-    toward a prior scale (the peers' scale when the engine passes one from the panel, else
-    the generic M3 prior), combined in quadrature with the members' disagreement about
+    (forecast.calibration), and ``s`` is the series' mean absolute one-year change shrunk,
+    on the log scale, toward a prior scale (the peers' scale when the engine passes one from
+    the panel, else the generic M3 prior), combined in quadrature with the members' disagreement about
     the trend (forecast.calibration.member_spread). With all noise set to zero the path is
     the point forecast.
 

@@ -20,8 +20,8 @@ from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
 
 WEAK_EVIDENCE_MAX_OBS = 4
-# The prior is worth k0 one-year changes (4 in the shipped prior); we say a forecast
-# "leans on" it when the prior carries at least a third of the weight of the scale.
+# The prior is worth k0 one-year changes (6 in the shipped prior); we say a forecast
+# "leans on" it when the prior carries at least a third of the weight of the (log) scale.
 PANEL_NOTE_MIN_WEIGHT = 1 / 3
 # Bounded series are modelled on the logit of their position in [lo, hi]; values on the
 # bounds are pulled inside by this share of the range so the logit stays finite.

@@ -152,6 +152,21 @@ def test_steady_trend_scale_counts_the_trend():
     assert s == pytest.approx(0.2) and n == 1
 
 
+def test_scale_is_shrunk_on_the_log_scale():
+    # A calm series (1 % a year over 7 changes) next to a 10 % prior keeps most of its own
+    # calm: exp((6 ln 0.10 + 7 ln 0.01) / 13) = 0.029. The variance average used before
+    # gave sqrt((6 * 0.01 + 7 * 0.0001) / 13) = 0.068, near the prior.
+    from forecast.calibration import RAW_FLOOR, shrunk_scale
+
+    assert shrunk_scale(0.01, 7, prior=0.10, k0=6) == pytest.approx(10 ** (-20 / 13))
+    assert shrunk_scale(0.01, 0, prior=0.10, k0=6) == 0.10  # no changes: the prior
+    assert shrunk_scale(0.30, 7, prior=0.10, k0=0) == 0.30  # no prior weight: own scale
+    # symmetric in logs: 10x above the prior is pulled down as far as 10x below is pulled up
+    assert shrunk_scale(1.0, 6, prior=0.1, k0=6) * shrunk_scale(0.01, 6, prior=0.1, k0=6) == pytest.approx(0.01)
+    # a constant series (no change at all) gets a small positive scale, not zero or NaN
+    assert shrunk_scale(0.0, 7, prior=0.1, k0=6) == pytest.approx(0.1 * RAW_FLOOR ** (7 / 13))
+
+
 def test_member_disagreement_widens_the_scale():
     from forecast.calibration import member_spread, total_scale
 
