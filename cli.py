@@ -255,11 +255,12 @@ def _show_notes(*loaded) -> None:
 
 
 def _panel(series_frame: pd.DataFrame) -> pd.DataFrame:
-    """Reference panel for short series: the bundled provincial peers plus the user's own series."""
-    from history.bundled import bundled_series
+    """Reference panel for short series: the bundled regional series (national totals left
+    out) plus the user's own series."""
+    from history.bundled import peer_panel
 
     try:
-        bundled = bundled_series().frame
+        bundled = peer_panel()
     except DataError:
         bundled = pd.DataFrame(columns=series_frame.columns)
     return pd.concat([series_frame, bundled], ignore_index=True)

@@ -1,7 +1,7 @@
 """Validation of the growth-anchored forecast for very short series on the bundled panel.
 
 Leave one region out: for every indicator published by at least 3 regions (peer and plan
-rows of the bundled series), every region's series and every origin after its 2nd, 3rd or
+rows of the bundled series, national totals left out as in the CLI: history.bundled.peer_panel), every region's series and every origin after its 2nd, 3rd or
 4th observation, forecast each LATER observed year 1-6 years after the origin with
 
 * ``auto``    the current default (volatility prior from the peers, growth from the series),
@@ -41,7 +41,7 @@ from forecast.auto import AutoModel  # noqa: E402
 from forecast.panel import GROWTH_HALF_LIFE, peer_growth, peer_prior  # noqa: E402
 from forecast.rng import series_rng  # noqa: E402
 from forecast.shortseries import anchored_paths, anchored_point  # noqa: E402
-from history.bundled import bundled_series_frame  # noqa: E402
+from history.bundled import NATIONAL_SCOPES, bundled_series_frame  # noqa: E402
 
 ORIGINS = (2, 3, 4)
 MAX_H = 6
@@ -62,7 +62,7 @@ def _scores(key: str, method: str, n: int, h: np.ndarray, actual: np.ndarray, po
 def evaluate(frame: pd.DataFrame, *, weights: list[float], draws: int, seed: int,
              half_life: float = GROWTH_HALF_LIFE) -> pd.DataFrame:
     """One row per (method, forecast): see the module docstring."""
-    frame = frame[frame["role"].isin(["peer", "plan"])].copy()
+    frame = frame[frame["role"].isin(["peer", "plan"]) & ~frame["region"].isin(NATIONAL_SCOPES)].copy()
     frame["year"] = frame["year"].astype(int)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame = frame.dropna(subset=["value"])

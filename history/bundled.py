@@ -22,9 +22,14 @@ TARGETS_FILE = "bundled:targets.csv"
 SERIES_FILE = "bundled:series.csv"
 
 __all__ = [
-    "bundled_targets", "bundled_series", "bundled_targets_frame", "bundled_series_frame",
-    "plans_summary", "plan_detail", "years_text",
+    "bundled_targets", "bundled_series", "bundled_targets_frame", "bundled_series_frame", "peer_panel",
+    "NATIONAL_SCOPES", "plans_summary", "plan_detail", "years_text",
 ]
+
+
+# Region labels of national totals in the bundled series (their scope as published; see
+# history/data/README.md). They are kept as data but are not peers of a province or city.
+NATIONAL_SCOPES = ("全国", "国内(含港澳台)", "国内(口径未注明)", "国内外合计")
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -94,6 +99,18 @@ def bundled_series():
     from history.readers import series_from_frame
 
     return series_from_frame(_read_csv("series.csv"), file=SERIES_FILE)
+
+
+def peer_panel() -> pd.DataFrame:
+    """The bundled series as a reference panel of regions: the validated frame without the
+    national totals (``NATIONAL_SCOPES``).
+
+    A national total is the sum over the provinces, so its growth is an average and its
+    year-to-year movement far calmer than any one region's; as a "peer" it would pull a
+    short regional series' growth and volatility toward the aggregate's.
+    """
+    frame = bundled_series().frame
+    return frame[~frame["region"].isin(NATIONAL_SCOPES)].reset_index(drop=True)
 
 
 def years_text(years) -> str:

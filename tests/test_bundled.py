@@ -215,3 +215,26 @@ def test_unknown_plan_offers_close_match(targets, series):
 def test_years_text_makes_gaps_visible():
     assert years_text([2021, 2024, 2013, 2014, 2015]) == "2013–2015, 2021, 2024"
     assert years_text([2020]) == "2020"
+
+
+def test_peer_panel_leaves_out_national_totals(series):
+    # The national scopes really occur in the data, so the filter is not a no-op ...
+    from history.bundled import NATIONAL_SCOPES, peer_panel
+
+    assert set(NATIONAL_SCOPES) <= set(series["region"])
+    panel = peer_panel()
+    assert not panel["region"].isin(NATIONAL_SCOPES).any()
+    # ... and every regional row is kept (provinces, cities, counties).
+    regional = series[~series["region"].isin(NATIONAL_SCOPES)]
+    assert len(panel) == len(regional) and {"湖北省", "浙江省", "武汉市", "北京市"} <= set(panel["region"])
+
+
+def test_cli_panel_uses_regional_peers_plus_the_users_series():
+    import cli
+
+    mine = pd.DataFrame({"region": ["全国", "全国"], "indicator": ["x", "x"], "year": [2020, 2021],
+                         "value": [1.0, 2.0]})
+    panel = cli._panel(mine)
+    # the user's own series stays (even a national one); the bundled national totals do not
+    assert (panel["indicator"] == "x").sum() == 2
+    assert not ((panel["region"] == "全国") & (panel["indicator"] != "x")).any()
