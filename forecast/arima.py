@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from forecast.errors import ForecastError
-from forecast.uncertainty import Fitted, RefitModel, small_sample_sigma
+from forecast.uncertainty import Fitted, RefitModel, small_sample_sigma, year_grid
 
 # Decision: with d = 1 the drift is SARIMAX trend "c" (a constant in the differenced
 # equation, i.e. a linear trend in levels). SARIMAX applies its trend polynomial to the
@@ -98,9 +98,7 @@ class AutoARIMA(RefitModel):
         return self.loc_ + self.scale_ * z
 
     def _work_series(self, z, years):
-        grid = np.full(int(years[-1] - years[0]) + 1, np.nan)
-        grid[years - years[0]] = z
-        return grid
+        return year_grid(z, years)
 
     def _fit_initial(self, z):
         if self.d not in (None, 0, 1):

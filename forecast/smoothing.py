@@ -1,8 +1,12 @@
 """Exponential smoothing models: damped-trend ETS, automatic ETS (by AICc) and Theta.
 
-statsmodels' ``ETSModel`` and ``ThetaModel`` cannot take missing values, so these models
-declare ``handles_gaps = False`` and are fitted on the most recent run of consecutive
-years (never on interpolated values). Parameter uncertainty comes from residual-bootstrap
+Gaps: a series with missing years is put on the yearly grid with NaN in the gap years
+(nothing is filled in). statsmodels' ``ETSModel`` and ``ThetaModel`` cannot take NaN, so on
+a gapped series the additive ETS forms are fitted with statsmodels' state-space
+``ExponentialSmoothing``, whose Kalman filter skips a missing year (the state is predicted
+through it, and the first observation after a gap gets the larger gain it deserves), and
+Theta's SES runs a prediction-only step in a gap year. Contiguous series use ``ETSModel``
+and ``ThetaModel`` exactly as before. Parameter uncertainty comes from residual-bootstrap
 refits (``forecast.uncertainty.RefitModel``); innovation sd is corrected for the number of
 estimated parameters (``n / (n - k)``) because maximum likelihood on 8 points is too
 confident.
@@ -16,7 +20,7 @@ from typing import ClassVar
 import numpy as np
 
 from forecast.errors import ForecastError
-from forecast.uncertainty import Fitted, RefitModel, check_positive, small_sample_sigma
+from forecast.uncertainty import Fitted, RefitModel, check_positive, small_sample_sigma, year_grid
 
 # (error, trend, damped) -> number of estimated parameters (smoothing + initial states).
 _ETS_PARAMS = {"N": 2, "A": 4, "Ad": 5}
@@ -59,6 +63,8 @@ def _ets_run(spec: tuple, coef: dict, level, trend, errors: np.ndarray):
 
 
 def _fit_ets(z: np.ndarray, start, spec: tuple) -> Fitted:
+    if np.isnan(z).any():
+        return _fit_ets_gapped(z, start, spec)
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     error, trend, damped = spec
@@ -89,6 +95,57 @@ def _fit_ets(z: np.ndarray, start, spec: tuple) -> Fitted:
     )
 
 
+def _ss_model(z: np.ndarray, spec: tuple, known: tuple | None = None):
+    """statsmodels' state-space ExponentialSmoothing for an additive-error ``spec``;
+    ``known = (l0, b0)`` fixes the initial states (for filtering with given parameters)."""
+    from statsmodels.tsa.statespace.exponential_smoothing import ExponentialSmoothing
+
+    _, trend, damped = spec
+    if known is None:
+        return ExponentialSmoothing(z, trend=trend is not None, damped_trend=damped, initialization_method="estimated")
+    return ExponentialSmoothing(z, trend=trend is not None, damped_trend=damped, initialization_method="known",
+                                initial_level=known[0], initial_trend=known[1] if trend is not None else None)
+
+
+def _ss_end_state(res, spec: tuple) -> tuple[float, float]:
+    # State vector (error, level[, trend]); the filtered state after the last year.
+    st = np.asarray(res.filtered_state)[:, -1]
+    return float(st[1]), (float(st[2]) if spec[1] is not None else 0.0)
+
+
+def _fit_ets_gapped(z: np.ndarray, start, spec: tuple) -> Fitted:
+    """ETS with additive errors on a yearly grid with NaN in gap years (Kalman filter)."""
+    import statsmodels.tsa.statespace.exponential_smoothing  # noqa: F401  (its import resets warning filters)
+
+    error, trend, damped = spec
+    if error != "add":
+        raise ForecastError(f"ETS({_ets_label(*spec)}) needs consecutive years; gapped series use additive errors.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optimiser chatter on short series, as above
+        res = _ss_model(z, spec).fit(disp=False, start_params=start, maxiter=200)
+        if not np.isfinite(res.llf) and start is not None:
+            # Start values on a parameter bound (alpha = 0, phi at its limit) cannot be
+            # transformed for the optimiser; start from statsmodels' own values instead.
+            res = _ss_model(z, spec).fit(disp=False, maxiter=200)
+    if not np.isfinite(res.llf):
+        raise ForecastError(f"ETS({_ets_label(*spec)}) fit failed (non-finite likelihood).")
+    coef = dict(zip(res.param_names, np.asarray(res.params, dtype=float)))
+    l0, b0 = coef["initial_level"], coef.get("initial_trend", 0.0)
+    fitted = np.asarray(res.fittedvalues, dtype=float)
+    resid = z - fitted  # NaN in gap years
+    level, trend_state = _ss_end_state(res, spec)
+    return Fitted(
+        result=res,
+        fitted=fitted,
+        resid=resid,
+        sigma=small_sample_sigma(float(np.nanmean(resid**2)), int(np.isfinite(z).sum()), len(coef)),
+        params=np.asarray(res.params, dtype=float),
+        resid_kind="add",
+        spec=spec,
+        state=(coef, l0, b0, level, trend_state),
+    )
+
+
 def _ets_paths(fit: Fitted, horizon: int, eps: np.ndarray) -> np.ndarray:
     coef, _, _, level, trend = fit.state
     return _ets_run(fit.spec, coef, level, trend, fit.sigma * eps)[0]
@@ -98,6 +155,12 @@ def _ets_condition(fit: Fitted, z: np.ndarray) -> Fitted:
     """The refit's parameters and initial states, filtered through the original data."""
     coef, l0, b0, _, _ = fit.state
     error, trend_kind, damped = fit.spec
+    if np.isnan(z).any():
+        smooth = [coef[k] for k in ("smoothing_level", "smoothing_trend", "damping_trend") if k in coef]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = _ss_model(z, fit.spec, known=(l0, b0)).filter(np.asarray(smooth))
+        return replace(fit, state=(coef, l0, b0, *_ss_end_state(res, fit.spec)))
     phi = coef.get("damping_trend", 1.0) if damped else 1.0
     level, trend = l0, (b0 if trend_kind is not None else 0.0)
     for v in z:
@@ -114,12 +177,22 @@ def _ets_pseudo(fit: Fitted, z: np.ndarray, r: np.ndarray) -> np.ndarray:
     # resampled residuals as its errors. (statsmodels' simulate(anchor="start") does not
     # start from the estimated initial states on short series, so we run it ourselves.)
     coef, l0, b0, _, _ = fit.state
+    gaps = np.isnan(z)
+    if gaps.any():
+        # Gap years had values too, only unpublished: every grid year gets an innovation
+        # (the resampled residuals, reused cyclically), and the gap years are then hidden.
+        out = _ets_run(fit.spec, coef, l0, b0, np.resize(r, z.size)[None, :])[0][0]
+        out[gaps] = np.nan
+        return out
     return _ets_run(fit.spec, coef, l0, b0, r[None, :])[0][0]
 
 
 class _ETSBase(RefitModel):
-    handles_gaps: ClassVar[bool] = False
+    handles_gaps: ClassVar[bool] = True
     min_obs: ClassVar[int] = 5
+
+    def _work_series(self, z, years):
+        return year_grid(z, years)
 
     def _pseudo(self, fit, z, r):
         return _ets_pseudo(fit, z, r)
@@ -145,7 +218,7 @@ class DampedETS(_ETSBase):
     Decision: with ``log=None`` (default) the model is fitted on ``log y`` when every value
     is positive, so the damped trend is a damped *growth rate* (the usual shape of plan
     indicators) and paths stay positive; otherwise on levels. The point forecast is then
-    the median path. Fitted on the most recent run of consecutive years.
+    the median path. Gap years are skipped by the Kalman filter (state-space form).
 
     Reference: Hyndman & Athanasopoulos, fpp3, sections 8.2 (damped trend) and 8.5-8.7
     (ETS state-space models and their simulation).
@@ -175,8 +248,9 @@ class AutoETS(_ETSBase):
     Candidates: ANN, AAN, AAdN and, for positive series, MNN, MAN, MAdN (no seasonality:
     the data are annual). A form is only considered when ``n >= k + 2`` (``k`` estimated
     parameters) so that AICc is defined. The form is chosen once on the data; bootstrap
-    refits keep it (model-selection uncertainty is not propagated). Fitted on levels,
-    on the most recent run of consecutive years.
+    refits keep it (model-selection uncertainty is not propagated). Fitted on levels. On a
+    series with gap years only the additive-error forms (ANN, AAN, AAdN) are candidates:
+    they are fitted in state-space form, whose Kalman filter skips the missing years.
 
     Reference: fpp3 sections 8.5-8.6 (ETS taxonomy, model selection by AICc);
     Hyndman, Koehler, Snyder & Grose (2002), IJF 18(3).
@@ -188,12 +262,13 @@ class AutoETS(_ETSBase):
         super().__init__(n_refits=n_refits, block=block)
 
     def _fit_initial(self, z):
-        errors = ["add", "mul"] if np.all(z > 0) else ["add"]
+        n_obs = int(np.isfinite(z).sum())
+        errors = ["add", "mul"] if np.all(z > 0) else ["add"]  # NaN (a gap) is not > 0
         specs = [
             (e, t, d)
             for e in errors
             for t, d in ((None, False), ("add", False), ("add", True))
-            if z.size >= _ETS_PARAMS["N" if t is None else ("Ad" if d else "A")] + 2
+            if n_obs >= _ETS_PARAMS["N" if t is None else ("Ad" if d else "A")] + 2
         ]
         best, best_aicc, tried = None, np.inf, []
         for spec in specs:
@@ -207,7 +282,7 @@ class AutoETS(_ETSBase):
                 best, best_aicc = fit, aicc
         if best is None:
             raise ForecastError(
-                f"Model 'ets': no ETS form could be fitted on {z.size} observations "
+                f"Model 'ets': no ETS form could be fitted on {n_obs} observations "
                 f"(tried {', '.join(_ets_label(*s) for s in specs)}). Use model 'drift' or 'theta'."
             )
         self.spec_ = best.spec
@@ -218,11 +293,13 @@ class AutoETS(_ETSBase):
 
 def _ses_levels(z: np.ndarray, alpha: float) -> np.ndarray:
     """SES levels after each observation, initial level ``z[0]`` (known), as statsmodels'
-    ThetaModel does; ``levels[t]`` is the level after ``z[:t+1]``."""
+    ThetaModel does; ``levels[t]`` is the level after ``z[:t+1]``. A gap year (NaN) is a
+    prediction step: the level carries over unchanged."""
     levels = np.empty(z.size)
     level = z[0]
     for t in range(z.size):
-        level = alpha * z[t] + (1.0 - alpha) * level
+        if not np.isnan(z[t]):
+            level = alpha * z[t] + (1.0 - alpha) * level
         levels[t] = level
     return levels
 
@@ -239,11 +316,12 @@ def _theta_estimate(z: np.ndarray) -> tuple[float, float]:
     from scipy.optimize import minimize_scalar
 
     t = np.arange(z.size, dtype=float)
-    b0 = float(np.polyfit(t, z, 1)[0])
+    seen = np.isfinite(z)  # the slope is fitted on the observed years only
+    b0 = float(np.polyfit(t[seen], z[seen], 1)[0])
 
     def sse(alpha):
         lv = _ses_levels(z, alpha)
-        return float(np.sum((z[1:] - lv[:-1]) ** 2))
+        return float(np.nansum((z[1:] - lv[:-1]) ** 2))
 
     alpha = float(minimize_scalar(sse, bounds=(1e-4, 1.0), method="bounded", options={"xatol": 1e-7}).x)
     return alpha, b0
@@ -258,20 +336,26 @@ class Theta(RefitModel):
     Paths add SES innovations, :math:`y_{T+h} - \hat y_{T+h} = \varepsilon_{T+h} +
     \alpha \sum_{j<h} \varepsilon_{T+j}`, around the point forecast of each bootstrap refit.
     The fit on the data is statsmodels ``ThetaModel(deseasonalize=False)``; refits use the
-    same two-step estimator re-implemented (tested to agree). Fitted on the most recent
-    run of consecutive years.
+    same two-step estimator re-implemented (tested to agree). On a series with gap years
+    the slope is fitted on the observed years and SES steps over a gap year without an
+    update (the re-implemented estimator; ThetaModel cannot take NaN).
 
     Reference: fpp3 section 13.9 (the Theta method); Hyndman & Billah (2003), IJF 19(2).
     """
 
     name: ClassVar[str] = "theta"
     min_obs: ClassVar[int] = 4
-    handles_gaps: ClassVar[bool] = False
+    handles_gaps: ClassVar[bool] = True
 
     def __init__(self, *, n_refits: int = 30, block: int = 2):
         super().__init__(n_refits=n_refits, block=block)
 
+    def _work_series(self, z, years):
+        return year_grid(z, years)
+
     def _fit_initial(self, z):
+        if np.isnan(z).any():
+            return self._fit_once(z, None)
         from statsmodels.tsa.forecasting.theta import ThetaModel
 
         with warnings.catch_warnings():
@@ -288,19 +372,26 @@ class Theta(RefitModel):
 
     def _pseudo(self, fit, z, r):
         # Recursive bootstrap through the SES-with-drift recursion (first value kept).
+        # Gap years get an innovation too (residuals reused cyclically) and are then hidden.
         alpha, b0, _, _ = fit.params
+        r = np.resize(r, z.size - 1)
         out = np.empty(z.size)
         out[0] = level = z[0]
         for t in range(1, z.size):
             out[t] = level + _theta_trend(alpha, b0, t, 1.0) + r[t - 1]
             level = alpha * out[t] + (1.0 - alpha) * level
+        out[np.isnan(z)] = np.nan
         return out
 
     def _fitted(self, z, alpha, b0):
         alpha = float(np.clip(alpha, 1e-4, 1.0))
         levels = _ses_levels(z, alpha)
         fitted = np.full(z.size, np.nan)
-        fitted[1:] = levels[:-1] + _theta_trend(alpha, b0, np.arange(1, z.size), np.ones(z.size - 1))
+        # One-step-ahead from the last observed year: after a gap of g years the forecast
+        # of the next observation is g steps ahead (contiguous series: k = t - 1, 1 step).
+        idx = np.arange(z.size)
+        k = np.maximum.accumulate(np.where(np.isfinite(z), idx, 0))[:-1]
+        fitted[1:] = levels[k] + _theta_trend(alpha, b0, k + 1, (idx[1:] - k).astype(float))
         resid = z - fitted
         sigma2 = float(np.nanmean(resid**2))
         if not np.isfinite(sigma2):
@@ -309,7 +400,7 @@ class Theta(RefitModel):
             result=None,
             fitted=fitted,
             resid=resid,
-            sigma=small_sample_sigma(sigma2, z.size - 1, 2),
+            sigma=small_sample_sigma(sigma2, int(np.isfinite(resid).sum()), 2),
             params=(alpha, b0, float(levels[-1]), z.size),
         )
 

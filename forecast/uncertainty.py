@@ -131,6 +131,21 @@ def most_recent_run(y: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.nd
     return y[start:], years[start:]
 
 
+def year_grid(z: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Values on the yearly grid from the first to the last observed year, NaN in gap years
+    (for state-space fits, which skip a NaN; nothing is filled in).
+
+    Examples
+    --------
+    >>> year_grid(np.array([1.0, 2.0, 5.0]), np.array([2013, 2014, 2017])).tolist()
+    [1.0, 2.0, nan, nan, 5.0]
+    """
+    years = np.asarray(years, dtype=int)
+    grid = np.full(int(years[-1] - years[0]) + 1, np.nan)
+    grid[years - years[0]] = z
+    return grid
+
+
 def check_run(y: np.ndarray, years: np.ndarray, *, model: str, min_obs: int) -> tuple[np.ndarray, np.ndarray]:
     """Most recent contiguous run, or ``ForecastError`` naming the years if it is too short."""
     ry, rt = most_recent_run(y, years)

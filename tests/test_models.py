@@ -10,7 +10,7 @@ from forecast.arima import AutoARIMA
 from forecast.bounded import BoundedLogit
 from forecast.simple import Drift, LinearTrend, LogDrift, Naive
 from forecast.smoothing import AutoETS, DampedETS, Theta, _theta_estimate
-from forecast.uncertainty import RefitModel
+from forecast.uncertainty import RefitModel, year_grid
 
 # A short, positive, trending series with noise (10 points), seeded.
 _RNG = np.random.default_rng(20240601)
@@ -234,15 +234,52 @@ def test_theta_matches_statsmodels_and_refit_estimator_agrees():
         assert alpha == pytest.approx(res.params["alpha"], abs=1e-3)
 
 
+_GAPPED_Y = np.linspace(10, 30, GAP_YEARS.size) + np.array([0.3, -0.2, 0.1, -0.4, 0.2, 0.5, -0.1, 0.3])
+
+
 @pytest.mark.parametrize("cls", [DampedETS, AutoETS, Theta], ids=lambda c: c.name)
-def test_no_gap_models_fit_the_most_recent_run(cls):
-    y = np.linspace(10, 30, GAP_YEARS.size) + np.array([0.3, -0.2, 0.1, -0.4, 0.2, 0.5, -0.1, 0.3])
-    with pytest.raises(ForecastError, match=r"most recent run of consecutive years: 2024 \(1 observation\)"):
-        cls().fit(y, GAP_YEARS)
-    years = np.array([2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019])
-    m = _fit(cls, y, years)
-    assert m.years_.tolist() == list(range(2014, 2020))
-    assert m.last_year_ == 2019
+def test_smoothing_models_use_every_observed_year_across_gaps(cls):
+    # 2013-2018, 2021, 2024: the fit sees all 8 values on a 12-year grid, NaN (never a
+    # filled value) in 2019, 2020, 2022, 2023; before, only the last run (2024 alone) was
+    # usable and the fit was refused.
+    m = _fit(cls, _GAPPED_Y, GAP_YEARS)
+    assert m.years_.tolist() == GAP_YEARS.tolist() and m.last_year_ == 2024
+    assert m.z_.size == 12 and np.isnan(m.z_).sum() == 4
+    assert np.all(np.isfinite(m.z_[GAP_YEARS - 2013]))
+    point = m.predict(3)
+    assert np.all(np.isfinite(point)) and 28 < point[0] < 36
+    paths = m.simulate(3, 300, np.random.default_rng(3))
+    assert paths.shape == (300, 3) and np.all(np.isfinite(paths)) and m.failed_refits_ == 0
+    np.testing.assert_array_equal(paths, _fit(cls, _GAPPED_Y, GAP_YEARS).simulate(3, 300, np.random.default_rng(3)))
+
+
+@pytest.mark.filterwarnings("ignore::Warning")  # statsmodels' optimiser chatter on 8 points
+def test_gapped_ets_is_the_kalman_filter_of_statsmodels_state_space_form():
+    from statsmodels.tsa.statespace.exponential_smoothing import ExponentialSmoothing
+
+    m = _fit(AutoETS, _GAPPED_Y, GAP_YEARS)
+    # multiplicative-error forms need consecutive years: only additive ones were tried
+    assert set(m.aicc_) <= {"ANN", "AAN", "AAdN"} and m.form_ in m.aicc_
+    spec = m.fit_.spec
+    ref = ExponentialSmoothing(m.z_, trend=spec[1] is not None, damped_trend=spec[2]).fit(disp=False, maxiter=200)
+    np.testing.assert_allclose(m.predict(3), ref.forecast(3), rtol=1e-6)
+    d = _fit(DampedETS, _GAPPED_Y, GAP_YEARS)  # on logs
+    ref = ExponentialSmoothing(np.log(year_grid(_GAPPED_Y, GAP_YEARS)), trend=True, damped_trend=True).fit(
+        disp=False, maxiter=200)
+    np.testing.assert_allclose(d.predict(3), np.exp(ref.forecast(3)), rtol=1e-6)
+
+
+def test_gapped_theta_predicts_the_first_year_after_a_gap_that_many_steps_ahead():
+    from forecast.smoothing import _ses_levels, _theta_trend
+
+    m = _fit(Theta, _GAPPED_Y, GAP_YEARS)
+    alpha, b0, _, _ = m.fit_.params
+    levels = _ses_levels(m.z_, alpha)
+    # 2021 (grid index 8) is forecast from 2018 (index 5, the 6th year): 3 steps of drift
+    assert m.fit_.fitted[8] == pytest.approx(levels[5] + _theta_trend(alpha, b0, 6, 3.0))
+    assert levels[6] == levels[7] == levels[5]  # the gap years do not move the level
+    # the slope is fitted on the observed years only
+    assert b0 == pytest.approx(np.polyfit(GAP_YEARS - 2013.0, _GAPPED_Y, 1)[0])
 
 
 def test_arima_fits_gapped_years_without_filling_them():
