@@ -254,16 +254,19 @@ def _show_notes(*loaded) -> None:
         err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
 
 
-def _panel(series_frame: pd.DataFrame) -> pd.DataFrame:
+def _panel(history) -> pd.DataFrame:
     """Reference panel for short series: the bundled regional series (national totals left
-    out) plus the user's own series."""
-    from history.bundled import peer_panel
+    out) plus the user's own series, whose value wins where both give a region and year."""
+    from history.bundled import SERIES_FILE, peer_panel
 
+    if history.file == SERIES_FILE:  # the bundled data themselves: no national totals, no copies
+        return peer_panel()
     try:
         bundled = peer_panel()
     except DataError:
-        bundled = pd.DataFrame(columns=series_frame.columns)
-    return pd.concat([series_frame, bundled], ignore_index=True)
+        return history.frame
+    both = pd.concat([bundled, history.frame], ignore_index=True)
+    return both.drop_duplicates(["region", "indicator", "year"], keep="last").reset_index(drop=True)
 
 
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
@@ -403,7 +406,7 @@ def forecast_cmd(
     if end <= int(s.frame["year"].min()):
         fail(f"--to-year {end} is not after the data in {series} (years {int(s.frame['year'].min())}–{last}). "
              "Choose a later year.")
-    fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s.frame), errors="skip")
+    fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s), errors="skip")
     skipped = fc.meta.get("skipped", {})
     for (region, indicator), why in skipped.items():
         err.print(f"[yellow]Skipped {region}/{indicator}:[/] {why}")
@@ -632,7 +635,7 @@ def risk(
     err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
     result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
                     scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
-                    panel=_panel(s.frame), targets_file=t.file, series_file=s.file)
+                    panel=_panel(s), targets_file=t.file, series_file=s.file)
     extra = None
     if goal_seek:
         from scenarios.goalseek import goal_seek_table
@@ -691,7 +694,7 @@ def compare(
     if scenario:
         found = {n: get_scenario(found, n) for n in scenario}
     frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
-                        seed=seed, panel=_panel(s.frame), targets_file=t.file, series_file=s.file)
+                        seed=seed, panel=_panel(s), targets_file=t.file, series_file=s.file)
     meta = {"seed": seed, "draws": draws, "model": model, "as_of": as_of, "scenarios": ",".join(found)}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, list(found))])
@@ -750,7 +753,7 @@ def suggest(
                  "Add history with --series (see `targetcast template`).")
         regions, indicators = sorted({r for r, _ in pairs}), sorted({i for _, i in pairs})
     frame = run_suggest(s.frame, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
-                        panel=_panel(s.frame), regions=regions, indicators=indicators)
+                        panel=_panel(s), regions=regions, indicators=indicators)
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(

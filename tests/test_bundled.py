@@ -230,11 +230,20 @@ def test_peer_panel_leaves_out_national_totals(series):
 
 
 def test_cli_panel_uses_regional_peers_plus_the_users_series():
-    import cli
+    from types import SimpleNamespace
 
-    mine = pd.DataFrame({"region": ["全国", "全国"], "indicator": ["x", "x"], "year": [2020, 2021],
-                         "value": [1.0, 2.0]})
-    panel = cli._panel(mine)
+    import cli
+    from history.bundled import NATIONAL_SCOPES, bundled_series, peer_panel
+
+    mine = pd.DataFrame({"region": ["全国", "全国", "湖北省"], "indicator": ["x", "x", "pct_applications"],
+                         "year": [2020, 2021, 2018], "value": [1.0, 2.0, 99999.0]})
+    panel = cli._panel(SimpleNamespace(file="mine.csv", frame=mine))
     # the user's own series stays (even a national one); the bundled national totals do not
     assert (panel["indicator"] == "x").sum() == 2
     assert not ((panel["region"] == "全国") & (panel["indicator"] != "x")).any()
+    # where the user and the bundled data give the same region and year, the user's value wins
+    hubei = panel[(panel["region"] == "湖北省") & (panel["indicator"] == "pct_applications") & (panel["year"] == 2018)]
+    assert hubei["value"].tolist() == [99999.0]
+    # the default run (no --series): the bundled data once, without national totals
+    default = cli._panel(bundled_series())
+    assert not default["region"].isin(NATIONAL_SCOPES).any() and len(default) == len(peer_panel())
