@@ -113,6 +113,18 @@ def _ss_end_state(res, spec: tuple) -> tuple[float, float]:
     return float(st[1]), (float(st[2]) if spec[1] is not None else 0.0)
 
 
+def _ss_start(mod, z: np.ndarray) -> np.ndarray:
+    """statsmodels' start values; an initial state it cannot compute (its trend is
+    ``z[1] - z[0]``, NaN when the second year is a gap) is replaced by the first observed
+    value and the least-squares slope over the observed years."""
+    start = np.asarray(mod.start_params, dtype=float)
+    if np.all(np.isfinite(start)):
+        return start
+    t = np.flatnonzero(np.isfinite(z))
+    fill = {"initial_level": z[t[0]], "initial_trend": np.polyfit(t, z[t], 1)[0]}
+    return np.array([fill.get(name, v) if not np.isfinite(v) else v for name, v in zip(mod.param_names, start)])
+
+
 def _fit_ets_gapped(z: np.ndarray, start, spec: tuple) -> Fitted:
     """ETS with additive errors on a yearly grid with NaN in gap years (Kalman filter)."""
     import statsmodels.tsa.statespace.exponential_smoothing  # noqa: F401  (its import resets warning filters)
@@ -122,27 +134,36 @@ def _fit_ets_gapped(z: np.ndarray, start, spec: tuple) -> Fitted:
         raise ForecastError(f"ETS({_ets_label(*spec)}) needs consecutive years; gapped series use additive errors.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optimiser chatter on short series, as above
-        res = _ss_model(z, spec).fit(disp=False, start_params=start, maxiter=200)
+        mod = _ss_model(z, spec)
+        res = mod.fit(disp=False, start_params=_ss_start(mod, z) if start is None else start, maxiter=200)
         if not np.isfinite(res.llf) and start is not None:
             # Start values on a parameter bound (alpha = 0, phi at its limit) cannot be
             # transformed for the optimiser; start from statsmodels' own values instead.
-            res = _ss_model(z, spec).fit(disp=False, maxiter=200)
+            res = mod.fit(disp=False, start_params=_ss_start(mod, z), maxiter=200)
     if not np.isfinite(res.llf):
         raise ForecastError(f"ETS({_ets_label(*spec)}) fit failed (non-finite likelihood).")
     coef = dict(zip(res.param_names, np.asarray(res.params, dtype=float)))
     l0, b0 = coef["initial_level"], coef.get("initial_trend", 0.0)
-    fitted = np.asarray(res.fittedvalues, dtype=float)
-    resid = z - fitted  # NaN in gap years
+    # The first value after a gap of g years is a g-step forecast error, with a larger
+    # variance; the filter's standardised errors put every residual on the one-step scale
+    # (so sigma and the bootstrap are not inflated by the gaps). NaN in gap years.
+    resid = np.asarray(res.standardized_forecasts_error, dtype=float)[0] * np.sqrt(float(res.scale))
+    resid[np.isnan(z)] = np.nan
     level, trend_state = _ss_end_state(res, spec)
+    n_obs = int(np.isfinite(z).sum())
+    k = len(coef) + 1  # + the innovation variance, concentrated out of the likelihood
+    # AICc on the OBSERVED years (statsmodels' aicc counts the gap years as observations).
+    aicc = -2 * float(res.llf) + 2 * k + (2 * k * (k + 1) / (n_obs - k - 1) if n_obs - k - 1 > 0 else np.inf)
     return Fitted(
         result=res,
-        fitted=fitted,
+        fitted=np.asarray(res.fittedvalues, dtype=float),
         resid=resid,
-        sigma=small_sample_sigma(float(np.nanmean(resid**2)), int(np.isfinite(z).sum()), len(coef)),
+        sigma=small_sample_sigma(float(np.nanmean(resid**2)), n_obs, len(coef)),
         params=np.asarray(res.params, dtype=float),
         resid_kind="add",
         spec=spec,
         state=(coef, l0, b0, level, trend_state),
+        aicc=aicc,
     )
 
 
@@ -180,7 +201,8 @@ def _ets_pseudo(fit: Fitted, z: np.ndarray, r: np.ndarray) -> np.ndarray:
     gaps = np.isnan(z)
     if gaps.any():
         # Gap years had values too, only unpublished: every grid year gets an innovation
-        # (the resampled residuals, reused cyclically), and the gap years are then hidden.
+        # (RefitBootstrap draws one per grid year; resize only guards the length), and the
+        # gap years are then hidden.
         out = _ets_run(fit.spec, coef, l0, b0, np.resize(r, z.size)[None, :])[0][0]
         out[gaps] = np.nan
         return out
@@ -276,7 +298,7 @@ class AutoETS(_ETSBase):
                 fit = _fit_ets(z, None, spec)
             except (ValueError, np.linalg.LinAlgError, ForecastError):
                 continue
-            aicc = float(fit.result.aicc)
+            aicc = float(fit.aicc if fit.aicc is not None else fit.result.aicc)
             tried.append((_ets_label(*spec), aicc))
             if np.isfinite(aicc) and aicc < best_aicc:
                 best, best_aicc = fit, aicc
@@ -372,7 +394,8 @@ class Theta(RefitModel):
 
     def _pseudo(self, fit, z, r):
         # Recursive bootstrap through the SES-with-drift recursion (first value kept).
-        # Gap years get an innovation too (residuals reused cyclically) and are then hidden.
+        # Gap years get an innovation too (RefitBootstrap draws one per grid year) and are
+        # then hidden.
         alpha, b0, _, _ = fit.params
         r = np.resize(r, z.size - 1)
         out = np.empty(z.size)
@@ -391,8 +414,11 @@ class Theta(RefitModel):
         # of the next observation is g steps ahead (contiguous series: k = t - 1, 1 step).
         idx = np.arange(z.size)
         k = np.maximum.accumulate(np.where(np.isfinite(z), idx, 0))[:-1]
-        fitted[1:] = levels[k] + _theta_trend(alpha, b0, k + 1, (idx[1:] - k).astype(float))
+        g = (idx[1:] - k).astype(float)
+        fitted[1:] = levels[k] + _theta_trend(alpha, b0, k + 1, g)
         resid = z - fitted
+        # A g-step SES error has variance sigma^2 (1 + (g - 1) alpha^2): rescale it to one step.
+        resid[1:] /= np.sqrt(1.0 + (g - 1.0) * alpha**2)
         sigma2 = float(np.nanmean(resid**2))
         if not np.isfinite(sigma2):
             raise ForecastError("Theta fit failed (non-finite variance).")

@@ -328,7 +328,10 @@ class RefitBootstrap:
                 # around it rather than replacing it.
                 fit_b = base
             else:
-                r = block_bootstrap(base.resid[usable], int(usable.sum()), rng, block=self.block, center=self.center)
+                # A recursive pseudo-series needs an innovation in every grid year, gap years
+                # included (their values existed, only unpublished): one extra draw per gap.
+                size = int(usable.sum()) + (int(np.isnan(z).sum()) if self.pseudo is not None else 0)
+                r = block_bootstrap(base.resid[usable], size, rng, block=self.block, center=self.center)
                 try:
                     if self.pseudo is not None:
                         pseudo = self.pseudo(base, z, r)
@@ -464,3 +467,4 @@ class Fitted:
     resid_kind: str = "add"
     spec: tuple = ()
     state: tuple = ()
+    aicc: float | None = None  # when the model computes its own (gapped ETS), else result.aicc

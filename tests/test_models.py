@@ -282,6 +282,67 @@ def test_gapped_theta_predicts_the_first_year_after_a_gap_that_many_steps_ahead(
     assert b0 == pytest.approx(np.polyfit(GAP_YEARS - 2013.0, _GAPPED_Y, 1)[0])
 
 
+def test_gapped_ets_fits_trend_forms_when_the_second_year_is_a_gap():
+    # statsmodels' default initial trend is z[1] - z[0]: NaN here; the fit must not fail.
+    y, years = np.array([10, 12, 13, 15, 16, 18, 19.0]), np.array([2010, 2012, 2013, 2014, 2015, 2016, 2017])
+    d = _fit(DampedETS, y, years)
+    assert 19.5 < d.predict(1)[0] < 23
+    m = _fit(AutoETS, y, years)
+    assert set(m.aicc_) == {"ANN", "AAN", "AAdN"} and np.isfinite(m.aicc_["AAN"])
+
+
+@pytest.mark.filterwarnings("ignore::Warning")
+def test_gapped_ets_aicc_counts_observed_years_only():
+    from forecast.smoothing import _fit_ets
+
+    z = year_grid(_GAPPED_Y, GAP_YEARS)  # 8 observations on a 12-year grid
+    fit = _fit_ets(z, None, ("add", None, False))
+    k = 3  # alpha, initial level, innovation variance
+    assert fit.aicc == pytest.approx(-2 * fit.result.llf + 2 * k + 2 * k * (k + 1) / (8 - k - 1))
+
+
+def _sigma_ets_ann(y, years):
+    from forecast.smoothing import _fit_ets
+
+    return _fit_ets(year_grid(y, years), None, ("add", None, False)).sigma
+
+
+def _sigma_theta(y, years):
+    return Theta(n_refits=1).fit(y, years).fit_.sigma
+
+
+@pytest.mark.filterwarnings("ignore::Warning")
+@pytest.mark.parametrize("sigma_of", [_sigma_ets_ann, _sigma_theta], ids=["ets_ANN", "theta"])
+def test_gapped_fits_do_not_count_a_multi_year_error_as_one_step_noise(sigma_of):
+    # Random walks (sd 1) published 2000-2004 and 2013-2016: the 2013 value is a 9-step
+    # error. On the one-step scale the estimated sd stays near 1 (median 1.30 for ETS(A,N,N)
+    # when the 9-step error entered sigma as it was).
+    rng = np.random.default_rng(4)
+    years = np.array([2000, 2001, 2002, 2003, 2004, 2013, 2014, 2015, 2016])
+    sig = [sigma_of(100 + np.cumsum(rng.standard_normal(17))[years - 2000], years) for _ in range(40)]
+    assert 0.8 < np.median(sig) < 1.15
+
+
+def test_refit_bootstrap_draws_one_innovation_per_grid_year_for_recursive_pseudo_series():
+    from types import SimpleNamespace
+
+    from forecast.uncertainty import RefitBootstrap
+
+    z = np.array([1.0, 2.0, np.nan, np.nan, 5.0, 6.0])
+    base = SimpleNamespace(resid=np.array([0.1, -0.1, np.nan, np.nan, 0.2, -0.2]), fitted=z, resid_kind="add",
+                           params=None)
+    seen = []
+
+    def pseudo(fit, zz, r):
+        seen.append(r.size)
+        return zz
+
+    boot = RefitBootstrap(lambda zz, start: base, lambda fit, h, eps: np.zeros((eps.shape[0], h)), n_refits=3,
+                          pseudo=pseudo)
+    boot.paths(z, base, 2, 30, np.random.default_rng(0))
+    assert seen == [6, 6]  # 4 observed residuals + 2 gap years, for each of the 2 refits
+
+
 def test_arima_fits_gapped_years_without_filling_them():
     y = 3.0 + 2.0 * (GAP_YEARS - 2013) + np.array([0.1, -0.1, 0.05, 0.0, -0.05, 0.1, -0.1, 0.05])
     m = AutoARIMA(n_refits=3).fit(y, GAP_YEARS)
