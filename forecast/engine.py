@@ -137,7 +137,8 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
     if lohi is not None:
         flags.append("bounded")
         notes.append(f"kept inside [{lohi[0]:g}, {lohi[1]:g}] by a logit transform")
-    if isinstance(inner, AutoModel) and not inner.growth_anchored_:  # else the note below says it all
+    # (else the growth note below says it all; a prior scale of 0 is ignored by the shrinkage)
+    if isinstance(inner, AutoModel) and not inner.growth_anchored_ and inner.prior_scale_ > 0:
         weight = inner.pool_.k0 / (inner.pool_.k0 + inner.n_changes_)
         if weight >= PANEL_NOTE_MIN_WEIGHT:
             flags.append("panel_prior")
