@@ -150,6 +150,14 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
                      f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:g} year(s) of own history")
 
     h = max(int(to_year) - int(years[-1]), 0)
+    if isinstance(inner, AutoModel) and h > inner.pool_.horizon:
+        # The pooled errors (and the short-series check, benchmarks/panel_short.py) reach
+        # 6 years ahead; later years extend them as a random walk, which nothing has scored.
+        last_checked = int(years[-1]) + inner.pool_.horizon
+        flags.append("beyond_calibration")
+        later = f"{last_checked + 1}" if int(to_year) == last_checked + 1 else f"{last_checked + 1}-{int(to_year)}"
+        notes.append(f"{h} years after the last observation: the fan is calibrated up to {last_checked}; "
+                     f"{later} extend{'s' if later.isdigit() else ''} it untested")
     rng = series_rng(seed, region, indicator)
     if h:
         point = np.asarray(model.predict(h), float)

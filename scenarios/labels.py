@@ -73,6 +73,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "observed": "结果已知",
         "stale_data": "最新数据早于评估年",
         "baseline_from_series": "基期值取自序列",
+        "beyond_calibration": "超出校准年限",
     },
     "en": {
         "weak_evidence": "short history",
@@ -88,6 +89,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "observed": "outcome known",
         "stale_data": "data older than as-of",
         "baseline_from_series": "baseline taken from series",
+        "beyond_calibration": "beyond calibrated horizon",
     },
 }
 

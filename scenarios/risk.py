@@ -477,7 +477,7 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
         "risk": risk,
         "model": sf.model if sf is not None else "",
         "flags": ";".join(dict.fromkeys(flags)),
-        "notes": " ".join(dict.fromkeys(notes)),
+        "notes": "; ".join(n.rstrip(". ") for n in dict.fromkeys(notes)),
         "outcome": outcome,
         "outcome_value": outcome_value,
         "completion_method": mv["completion_method"],

@@ -90,3 +90,15 @@ def test_missing_column_and_bad_errors_value():
         forecast_series(pd.DataFrame({"region": ["a"], "indicator": ["x"], "year": [2020]}), to_year=2022)
     with pytest.raises(ForecastError, match="'errors' parameter must be 'raise' or 'skip'"):
         forecast_series(_frame(BASE), to_year=2025, errors="ignore")
+
+
+def test_years_beyond_the_calibrated_horizon_are_flagged():
+    # The pooled errors reach 6 years ahead: 2024-2029 from 2023 is inside, 2030 is not.
+    inside = forecast_series(_frame(BASE), to_year=2029, draws=100, seed=1).get("武汉市", "grants")
+    assert "beyond_calibration" not in inside.flags
+    far = forecast_series(_frame(BASE), to_year=2031, draws=100, seed=1).get("武汉市", "grants")
+    assert "beyond_calibration" in far.flags
+    assert any("calibrated up to 2029; 2030-2031 extend it untested" in n for n in far.notes)
+    # explicit models carry their own (model-based) uncertainty: no such flag
+    drift = forecast_series(_frame(BASE), to_year=2031, model="drift", draws=100, seed=1).get("武汉市", "grants")
+    assert "beyond_calibration" not in drift.flags
