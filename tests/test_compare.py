@@ -1,27 +1,22 @@
 """compare(): the same paths for every scenario, so an empty scenario changes nothing exactly."""
 from __future__ import annotations
 
-import sys
-import types
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.paths import Forecast, SeriesForecast
 from scenarios.compare import compare
 from scenarios.errors import ScenarioError
 from scenarios.scenario import Adjustment, Scenario
+
+from fixtures_engine import install_engine, lognormal_engine, wuhan_two_indicators  # noqa: E402
 
 DRAWS = 2000
 
 
 def _series():
-    rows = []
-    for ind, base, g in [("invention_grants", 10000.0, 0.08), ("pledge_financing", 20.0, 0.15)]:
-        for k, y in enumerate(range(2015, 2024)):
-            rows.append(("武汉市", ind, y, round(base * (1 + g) ** k * (1 + 0.03 * (-1) ** k), 2), "件"))
-    return pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit"])
+    return wuhan_two_indicators()
 
 
 def _targets():
@@ -42,24 +37,7 @@ def _targets():
 @pytest.fixture
 def fake_engine(monkeypatch):
     """Known lognormal paths from the last observation; seeded per series like the real engine."""
-    from forecast.rng import series_rng
-
-    def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
-                        bounds=None, errors="skip"):
-        out = []
-        for (r, i), d in series.groupby(["region", "indicator"], sort=True):
-            d = d.sort_values("year")
-            years = np.arange(int(d["year"].max()) + 1, to_year + 1)
-            rng = series_rng(seed, r, i)
-            last = float(d["value"].iloc[-1])
-            paths = last * np.exp(np.cumsum(rng.normal(0.08, 0.1, (draws, years.size)), axis=1))
-            out.append(SeriesForecast(r, i, years, paths, np.median(paths, 0), "fake",
-                                      d["year"].to_numpy(), d["value"].to_numpy(float), unit="件"))
-        return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": {}})
-
-    mod = types.ModuleType("forecast.engine")
-    mod.forecast_series = forecast_series
-    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    install_engine(monkeypatch, lognormal_engine(0.08, unit="件"))
 
 
 EMPTY = Scenario("empty", "什么也不变", ())

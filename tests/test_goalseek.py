@@ -116,28 +116,10 @@ def test_goal_seek_table_rows_for_non_on_track_targets():
 
 def test_goal_seek_table_on_an_assessment(monkeypatch):
     """End to end through scenarios.risk.assess with a stand-in engine (known paths)."""
-    import sys
-    import types
-
-    from forecast.paths import Forecast
-    from forecast.rng import series_rng
     from scenarios.risk import assess
+    from fixtures_engine import install_engine, lognormal_engine
 
-    def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
-                        bounds=None, errors="skip"):
-        out = []
-        for (r, i), d in series.groupby(["region", "indicator"], sort=True):
-            d = d.sort_values("year")
-            years = np.arange(int(d["year"].max()) + 1, to_year + 1)
-            paths = float(d["value"].iloc[-1]) * np.exp(
-                np.cumsum(series_rng(seed, r, i).normal(0.03, 0.1, (draws, years.size)), axis=1))
-            out.append(SeriesForecast(r, i, years, paths, np.median(paths, 0), "fake", d["year"].to_numpy(),
-                                      d["value"].to_numpy(float)))
-        return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": {}})
-
-    mod = types.ModuleType("forecast.engine")
-    mod.forecast_series = forecast_series
-    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    install_engine(monkeypatch, lognormal_engine(0.03))
     series = pd.DataFrame({"region": "武汉市", "indicator": "g", "year": range(2016, 2024),
                            "value": [5.0, 5.5, 6.1, 6.6, 7.2, 8.0, 8.7, 9.5], "unit": "亿元"})
     common = dict(plan="p", region="武汉市", indicator="g", unit="万元", kind="annual", direction="up", strict=False,

@@ -1,54 +1,29 @@
 """Suggested targets are met with exactly the requested probability on the paths."""
 from __future__ import annotations
 
-import sys
-import types
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.paths import Forecast, SeriesForecast
 from scenarios.errors import ScenarioError
 from scenarios.suggest import SUGGEST_COLUMNS, met_with_probability, suggest
+
+from fixtures_engine import install_engine, lognormal_engine, wuhan_two_indicators  # noqa: E402
 
 DRAWS = 2000
 
 
 def _series():
-    rows = []
-    for ind, base, g in [("invention_grants", 10000.0, 0.08), ("pledge_financing", 20.0, 0.15)]:
-        for k, y in enumerate(range(2015, 2024)):
-            rows.append(("武汉市", ind, y, round(base * (1 + g) ** k * (1 + 0.03 * (-1) ** k), 2), "件"))
-    rows.append(("武汉市", "too_short", 2023, 5.0, "个"))
-    return pd.DataFrame(rows, columns=["region", "indicator", "year", "value", "unit"])
+    return wuhan_two_indicators([("武汉市", "too_short", 2023, 5.0, "个")])
 
 
 @pytest.fixture
 def fake_engine(monkeypatch):
     """A stand-in engine with known lognormal paths, so the quantile logic is tested alone."""
     calls = {}
-
-    def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
-                        bounds=None, errors="skip"):
-        calls.update(to_year=to_year, model=model, draws=draws, seed=seed)
-        out, skipped = [], {}
-        for (r, i), d in series.groupby(["region", "indicator"], sort=True):
-            d = d.sort_values("year")
-            if len(d) < 2:
-                skipped[(r, i)] = "2 observations needed"
-                continue
-            years = np.arange(int(d["year"].max()) + 1, to_year + 1)
-            rng = np.random.default_rng([seed, len(i)])
-            last = float(d["value"].iloc[-1])
-            paths = last * np.exp(np.cumsum(rng.normal(0.05, 0.1, (draws, years.size)), axis=1))
-            out.append(SeriesForecast(r, i, years, paths, np.median(paths, 0), "fake",
-                                      d["year"].to_numpy(), d["value"].to_numpy(float), unit="件"))
-        return Forecast(tuple(out), seed=seed, draws=draws, model=model, meta={"skipped": skipped})
-
-    mod = types.ModuleType("forecast.engine")
-    mod.forecast_series = forecast_series
-    monkeypatch.setitem(sys.modules, "forecast.engine", mod)
+    install_engine(monkeypatch, lognormal_engine(0.05, unit="件", min_obs=2, calls=calls,
+                                                 rng_of=lambda seed, r, i: np.random.default_rng([seed, len(i)])))
     return calls
 
 
