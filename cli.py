@@ -733,6 +733,7 @@ def suggest(
     draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and flags in the table."),
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -741,7 +742,9 @@ def suggest(
 
     _guard_output(output, [targets, series])
     s = _load_series(series)
-    regions = indicators = None
+    data = s.frame
+    names: dict[tuple[str, str], str] = {}
+    directions: dict[tuple[str, str], str] = {}
     if plan:
         from scenarios.risk import select_plans
 
@@ -751,14 +754,54 @@ def suggest(
         if not pairs:
             fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "
                  "Add history with --series (see `targetcast template`).")
-        regions, indicators = sorted({r for r, _ in pairs}), sorted({i for _, i in pairs})
-    frame = run_suggest(s.frame, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
-                        panel=_panel(s), regions=regions, indicators=indicators)
+        # Exactly the plans' (region, indicator) pairs, not every region crossed with every indicator.
+        data = data[pd.Series(list(zip(data["region"], data["indicator"])), index=data.index).isin(pairs)]
+        for r in sel.itertuples(index=False):
+            key = (r.region, r.indicator)
+            if key in have:
+                # A "down" target (e.g. average trial days) is suggested as an upper bound.
+                directions[key] = r.direction if r.direction in ("up", "down") else "up"
+                if isinstance(getattr(r, "name", None), str) and r.name:
+                    names.setdefault(key, r.name)
+    frame = run_suggest(data, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
+                        panel=_panel(s), direction=directions or "up")
+    if names:
+        frame.insert(2, "name", [names.get((r, i), "") for r, i in zip(frame["region"], frame["indicator"])])
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
     echo_run(meta)
-    write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(
-        frame, title=f"Suggested {to_year} targets met with probability {confidence:.0%}",
-        caption="suggested: met with the stated probability; p50: the median projection. Weak-evidence series are flagged.")])
+    write_frame(frame, fmt, output, meta=meta, renderables=[_suggest_table(frame, to_year, confidence, lang)])
+
+
+def _suggest_table(frame: pd.DataFrame, to_year: int, confidence: float, lang: Lang) -> Table:
+    """One line per series: what a planner puts in the draft, the range behind it, and why to be
+    careful. Run parameters, models and notes are in the CSV/JSON."""
+    zh = lang == Lang.zh
+    title = (f"{to_year}年目标建议：以{confidence:.0%}把握可达到的值" if zh
+             else f"Suggested {to_year} targets met with probability {confidence:.0%}")
+    caption = ("建议值：按模拟路径，该值以所述把握可达到（“≤”为上限型指标）；年均增速自最新值起算。模型与说明见 --format csv/json。"
+               if zh else "suggested: met with the stated probability (≤: an upper bound); growth per year from the "
+               "latest value. Models and notes: --format csv/json.")
+    t = Table(title=title, caption=caption, title_justify="left")
+    heads = (["地区", "指标", "单位", "最新值(年份)", f"{to_year}年建议值", "年均增速", "P10–P50–P90", "P50年均增速", "提示"]
+             if zh else ["region", "indicator", "unit", "latest (year)", f"suggested {to_year}", "growth/yr",
+                         "P10–P50–P90", "P50 growth/yr", "flags"])
+    for h in heads:
+        t.add_column(h, overflow="fold", no_wrap=h in heads[4:6])
+    for r in frame.to_dict("records"):
+        name = r.get("name") or r["indicator"]
+        latest = "—" if pd.isna(r["latest_value"]) else f"{fmt_num(r['latest_value'])} ({_yr(r['latest_year'])})"
+        if pd.isna(r["suggested_target"]):
+            cells = ["—"] * 4
+        else:
+            op = "≤" if r["direction"] == "down" else "≥"
+            cells = [f"{op}{fmt_num(r['suggested_target'])}", fmt_pct(r["cagr_suggested"], 1),
+                     f"{fmt_num(r['p10'])}–{fmt_num(r['p50'])}–{fmt_num(r['p90'])}", fmt_pct(r["cagr_p50"], 1)]
+        flags = r["flags"] if isinstance(r["flags"], str) else ""
+        if flags == "skipped" and r["n_obs"] == 1:
+            flags = "too_short"  # the usual reason; others are named in the notes
+        t.add_row(r["region"], Text(str(name)), str(r["unit"] or ""), latest, *cells,
+                  Text(_flag_words(flags, lang), style="dim"))
+    return t
 
 
 def main() -> None:  # pragma: no cover - entry for `python -m cli`

@@ -74,6 +74,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "stale_data": "最新数据早于评估年",
         "baseline_from_series": "基期值取自序列",
         "beyond_calibration": "超出校准年限",
+        "skipped": "未能预测(原因见说明)",
     },
     "en": {
         "weak_evidence": "short history",
@@ -90,6 +91,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "stale_data": "data older than as-of",
         "baseline_from_series": "baseline taken from series",
         "beyond_calibration": "beyond calibrated horizon",
+        "skipped": "not projected (reason in notes)",
     },
 }
 

@@ -8,6 +8,7 @@ the latest observation shows how ambitious each is.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -82,7 +83,7 @@ def suggest(
     panel: pd.DataFrame | None = None,
     regions=None,
     indicators=None,
-    direction: str = "up",
+    direction: str | Mapping[tuple[str, str], str] = "up",
 ) -> pd.DataFrame:
     """Per series, the ``to_year`` value met with probability ``confidence``.
 
@@ -98,8 +99,10 @@ def suggest(
         Passed to :func:`forecast.engine.forecast_series` (``errors="skip"``).
     regions, indicators : str or list of str, optional
         Restrict to these (unknown names raise ScenarioError with close matches).
-    direction : ``"up"`` or ``"down"``
-        ``up``: reach at least (suggest the ``1 - confidence`` quantile); ``down``: at most.
+    direction : ``"up"`` or ``"down"``, or a mapping (region, indicator) -> direction
+        ``up``: reach at least (suggest the ``1 - confidence`` quantile); ``down``: at most
+        (e.g. average trial days). A mapping gives each series its plan's direction; series
+        not in it are ``up``.
 
     Returns
     -------
@@ -113,9 +116,12 @@ def suggest(
     if not 0.0 < float(confidence) < 1.0:
         raise ScenarioError(f"The 'confidence' parameter must be in (0, 1). Got {confidence!r} instead.",
                             reason="bad_confidence")
-    if direction not in ("up", "down"):
-        raise ScenarioError(f"The 'direction' parameter must be 'up' or 'down'. Got {direction!r} instead.",
-                            reason="bad_direction")
+    directions = dict(direction) if isinstance(direction, Mapping) else {}
+    default_direction = "up" if isinstance(direction, Mapping) else direction
+    for d in {default_direction, *directions.values()}:
+        if d not in ("up", "down"):
+            raise ScenarioError(f"The 'direction' parameter must be 'up' or 'down'. Got {d!r} instead.",
+                                reason="bad_direction")
     missing = [c for c in ("region", "indicator", "year", "value") if c not in series.columns]
     if missing:
         raise ScenarioError(f"The series frame lacks column(s) {missing}; it needs region, indicator, year, value.",
@@ -145,14 +151,15 @@ def suggest(
     for sf in fc.series:
         note = f"{to_year} is already observed" if int(to_year) <= sf.last_year else ""
         v = np.asarray(sf.at(int(to_year)), dtype=float)
-        s, p_s = met_with_probability(v, float(confidence), direction)
+        d = directions.get(sf.key, default_direction)
+        s, p_s = met_with_probability(v, float(confidence), d)
         p10, p50, p90 = np.quantile(v, [0.1, 0.5, 0.9])
         horizon = int(to_year) - sf.last_year
         flags = list(sf.flags) + (["observed"] if note else [])
         rows.append({
             "region": sf.region, "indicator": sf.indicator, "unit": sf.unit or units.get(sf.key, ""),
             "latest_year": sf.last_year, "latest_value": sf.last_value, "to_year": int(to_year),
-            "direction": direction, "confidence": float(confidence),
+            "direction": d, "confidence": float(confidence),
             "suggested_target": s, "p_at_suggested": p_s, "p10": float(p10), "p50": float(p50), "p90": float(p90),
             "cagr_suggested": _cagr(s, sf.last_value, horizon), "cagr_p50": _cagr(float(p50), sf.last_value, horizon),
             "n_obs": int(len(sf.obs_years)), "model": sf.model, "flags": ";".join(flags),
@@ -166,7 +173,8 @@ def suggest(
         latest = {"latest_year": int(d["year"].iloc[-1]), "latest_value": float(d["value"].iloc[-1])} if len(d) else {}
         rows.append({c: np.nan for c in SUGGEST_COLUMNS} | latest | {"n_obs": int(len(d)), 
             "region": region, "indicator": indicator, "unit": units.get((region, indicator), ""),
-            "to_year": int(to_year), "direction": direction, "confidence": float(confidence), "model": "",
+            "to_year": int(to_year), "direction": directions.get((region, indicator), default_direction),
+            "confidence": float(confidence), "model": "",
             "flags": "skipped", "notes": str(message), "seed": int(seed), "draws": int(draws),
         })
     out = pd.DataFrame(rows, columns=SUGGEST_COLUMNS)

@@ -199,8 +199,35 @@ def test_compare_scenarios(tmp_path):
 def test_suggest_json():
     res = run("suggest", "wuhan_14fyp", "--to-year", 2030, "--format", "json", "--draws", 500)
     assert res.exit_code == 0, res.output
-    rows = json.loads(res.stdout)["rows"]
-    assert rows
+    rows = {r["indicator"]: r for r in json.loads(res.stdout)["rows"]}
+    pct = rows["pct_applications"]
+    assert pct["name"] == "PCT国际专利申请量" and pct["direction"] == "up"
+    assert pct["p10"] < pct["suggested_target"] < pct["p50"] < pct["p90"]
+
+
+def test_suggest_plan_table_and_down_target(user_files, tmp_path):
+    """A plan's names head the table; a 'down' target is suggested as an upper bound (≤)."""
+    targets, series = user_files
+    days = tmp_path / "days.csv"
+    days.write_text(series.read_text(encoding="utf-8") + "".join(
+        f"甲市,trial_days,{y},{90 - 3 * i + (2 if i % 2 else -2)},天,法院年报\n" for i, y in enumerate(range(2016, 2024))),
+        encoding="utf-8")
+    t2 = tmp_path / "t2.csv"
+    t2.write_text(targets.read_text(encoding="utf-8") + "p1,甲市,trial_days,平均审理天数,天,annual,down,2025,60,2020,78,保护\n",
+                  encoding="utf-8")
+    res = run("suggest", "p1", "--targets", t2, "--series", days, "--to-year", 2030, "--draws", 1000, "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["indicator"]: r for r in json.loads(res.stdout)["rows"]}
+    assert rows["trial_days"]["direction"] == "down" and rows["patents"]["direction"] == "up"
+    assert rows["trial_days"]["suggested_target"] > rows["trial_days"]["p50"]
+    assert rows["patents"]["suggested_target"] < rows["patents"]["p50"]
+    table = run("suggest", "p1", "--targets", t2, "--series", days, "--to-year", 2030, "--draws", 1000)
+    assert table.exit_code == 0, table.output
+    assert "平均审理天数" in table.stdout and "2030年建议值" in table.stdout
+    assert f"≤{cli.fmt_num(rows['trial_days']['suggested_target'])}" in table.stdout
+    assert f"≥{cli.fmt_num(rows['patents']['suggested_target'])}" in table.stdout
+    english = run("suggest", "p1", "--targets", t2, "--series", days, "--to-year", 2030, "--draws", 1000, "--lang", "en")
+    assert "suggested 2030" in english.stdout
 
 
 def readme_commands() -> list[str]:
@@ -267,3 +294,19 @@ def test_scenario_moves_probabilities_in_the_expected_direction():
     s = {r["indicator"]: r["p_attain"] for r in slow if r["indicator"] in b}
     assert b and all(s[k] <= b[k] for k in b)
     assert any(s[k] < b[k] for k in b)
+
+
+def test_suggest_two_plans_takes_only_their_pairs(tmp_path):
+    """Two plans in two regions: each region's own targets, not every region crossed with every indicator."""
+    series = tmp_path / "s.csv"
+    series.write_text("region,indicator,year,value,unit\n" + "".join(
+        f"{r},{i},{y},{100 + 10 * k + (3 if r == '乙市' else 0)},件\n"
+        for r in ("甲市", "乙市") for i in ("patents", "marks") for k, y in enumerate(range(2016, 2024))), encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text("plan,region,indicator,name,unit,kind,direction,target_year,target_value\n"
+                       "p1,甲市,patents,专利,件,annual,up,2025,200\np2,乙市,marks,商标,件,annual,up,2025,200\n",
+                       encoding="utf-8")
+    res = run("suggest", "p1", "p2", "--targets", targets, "--series", series, "--draws", 500, "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["rows"]
+    assert sorted((r["region"], r["indicator"], r["name"]) for r in rows) == [("乙市", "marks", "商标"), ("甲市", "patents", "专利")]

@@ -72,3 +72,18 @@ def test_suggest_with_the_engine():
     again = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=1,
                     indicators=["invention_grants", "pledge_financing"])
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_suggest_direction_per_series(fake_engine):
+    """A plan's 'down' target (e.g. average trial days) is suggested as an upper bound; the others as
+    lower bounds, in one call."""
+    out = suggest(_series(), to_year=2030, confidence=0.8, model="drift", draws=DRAWS, seed=3,
+                  direction={("武汉市", "pledge_financing"): "down"})
+    rows = out.set_index("indicator")
+    down, up = rows.loc["pledge_financing"], rows.loc["invention_grants"]
+    assert down["direction"] == "down" and up["direction"] == "up"
+    assert down["suggested_target"] > down["p50"] and up["suggested_target"] < up["p50"]
+    assert 0.8 <= down["p_at_suggested"] < 0.8 + 1 / DRAWS
+    assert rows.loc["too_short", "direction"] == "up"  # skipped, not in the mapping
+    with pytest.raises(ScenarioError, match="'up' or 'down'"):
+        suggest(_series(), model="drift", draws=100, direction={("武汉市", "pledge_financing"): "lower"})
