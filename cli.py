@@ -745,24 +745,26 @@ def suggest(
     data = s.frame
     names: dict[tuple[str, str], str] = {}
     directions: dict[tuple[str, str], str] = {}
+    sel = _load_targets(targets).frame
+    have = set(zip(s.frame["region"], s.frame["indicator"]))
     if plan:
         from scenarios.risk import select_plans
 
-        sel = select_plans(_load_targets(targets).frame, plan)
-        have = set(zip(s.frame["region"], s.frame["indicator"]))
+        sel = select_plans(sel, plan)
         pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
         if not pairs:
             fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "
                  "Add history with --series (see `targetcast template`).")
         # Exactly the plans' (region, indicator) pairs, not every region crossed with every indicator.
         data = data[pd.Series(list(zip(data["region"], data["indicator"])), index=data.index).isin(pairs)]
-        for r in sel.itertuples(index=False):
-            key = (r.region, r.indicator)
-            if key in have:
-                # A "down" target (e.g. average trial days) is suggested as an upper bound.
-                directions[key] = r.direction if r.direction in ("up", "down") else "up"
-                if isinstance(getattr(r, "name", None), str) and r.name:
-                    names.setdefault(key, r.name)
+    # Series that are plan targets get the plan's name and direction (without PLAN: any plan's).
+    for r in sel.itertuples(index=False):
+        key = (r.region, r.indicator)
+        if key in have and key not in directions:
+            # A "down" target (e.g. average trial days) is suggested as an upper bound.
+            directions[key] = r.direction if r.direction in ("up", "down") else "up"
+            if isinstance(getattr(r, "name", None), str) and r.name:
+                names[key] = r.name
     frame = run_suggest(data, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
                         panel=_panel(s), direction=directions or "up")
     if names:

@@ -202,6 +202,15 @@ def goal_seek_table(assessment, *, confidence: float = 0.8, risks=("watch", "at_
         Columns :data:`GOAL_SEEK_COLUMNS` (those the table lacks are NaN), in the table's
         order. ``uplift_needed`` is a fraction per year, ``add_needed`` is in the target's unit.
     """
+    parts = getattr(assessment, "parts", ())
+    if parts:  # plans assessed at different as-of years: each part has its own forecast
+        frames = [goal_seek_table(a, confidence=confidence, risks=risks, max_uplift=max_uplift) for a in parts]
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return pd.DataFrame(columns=GOAL_SEEK_COLUMNS)
+        out = pd.concat(frames, ignore_index=True)
+        order = {p: k for k, p in enumerate(pd.unique(assessment.table["plan"]))}
+        return out.iloc[np.argsort([order.get(p, len(order)) for p in out["plan"]], kind="stable")].reset_index(drop=True)
     table = assessment.table
     targets = getattr(assessment, "targets", None)
     meta_as_of = (getattr(assessment, "meta", None) or {}).get("as_of")

@@ -3,7 +3,7 @@
 :func:`assess` is the library behind ``targetcast risk``. Steps:
 
 1. keep the chosen plans; express targets in their series' units (``history.units``);
-2. ``as_of`` (default: the latest year observed in any series the targets use) cuts the
+2. ``as_of`` (default: per plan, the latest year observed in the series its targets use) cuts the
    history: observations *and peer-panel rows* after ``as_of`` are dropped before forecasting,
    so a replayed mid-term evaluation uses only what was known then. The full series is kept to
    show the real outcome beside the replayed probability;
@@ -71,6 +71,8 @@ class Assessment:
     forecast : the (coupled, scenario-adjusted) Forecast used.
     targets : the reconciled targets (with ``factor`` and ``series_unit``).
     attained_paths : table row index -> bool array per path (None when not evaluable).
+    parts : the per-year assessments this one was combined from (empty when one as-of year
+        served every plan); goal seek works on them, each with its own forecast.
     """
 
     table: pd.DataFrame
@@ -79,6 +81,8 @@ class Assessment:
     forecast: Forecast
     targets: pd.DataFrame
     attained_paths: dict = field(default_factory=dict)
+    #: When plans without ``as_of`` default to different years, one assessment per year.
+    parts: tuple = ()
 
 
 def risk_level(p: float, *, observed: bool = False, thresholds=(0.8, 0.5, 0.2)) -> str:
@@ -215,7 +219,9 @@ def assess(
         Plan ids to keep (default: all). Unknown ids raise ScenarioError with close matches.
     as_of : int, optional
         Evaluation year; observations after it are ignored for forecasting but used to show the
-        known outcome. Default: the latest year observed in the series the targets use.
+        known outcome. Default: for each plan, the latest year observed in the series its
+        targets use (so a plan's numbers do not change with the other plans in the run; plans
+        with different defaults are assessed separately and combined, ``meta["as_of_by_plan"]``).
     model, draws, seed :
         Passed to ``forecast.engine.forecast_series``.
     scenario : Scenario, optional
@@ -270,6 +276,15 @@ def assess(
     keys = list(dict.fromkeys(zip(t["region"], t["indicator"])))
     key_index = pd.MultiIndex.from_frame(series[["region", "indicator"]])
     used = series[key_index.isin(keys)]
+    if as_of is None:
+        defaults = _default_as_of(t, used, int(series["year"].max()))
+        if len(set(defaults.values())) > 1:
+            kwargs = dict(model=model, draws=draws, seed=seed, scenario=scenario, correlation=correlation,
+                          thresholds=thresholds, tol=tol, panel=panel, targets_file=targets_file,
+                          series_file=series_file)
+            parts = [assess(targets, series, plans=[p for p, y in defaults.items() if y == year], as_of=year, **kwargs)
+                     for year in sorted(set(defaults.values()))]
+            return _combine(parts, list(defaults))
     as_of_given = as_of is not None
     if as_of is None:
         as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
@@ -280,7 +295,10 @@ def assess(
     peers = (panel if panel is not None else series)
     peers = peers[peers["year"].astype(int) <= as_of]
 
-    to_year = max(int(t["target_year"].max()), as_of + 1)
+    # Forecast to the last target year of the whole targets file, not of the chosen plans: the
+    # paths of a series depend on how far they run, so a plan's numbers would otherwise change
+    # with the other plans in the run.
+    to_year = max(int(pd.to_numeric(targets["target_year"], errors="coerce").max()), as_of + 1)
     if len(hist):
         fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
                              panel=peers, errors="skip")
@@ -368,6 +386,41 @@ def assess(
     }
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
                       attained_paths=attained_paths)
+
+
+def _default_as_of(t: pd.DataFrame, used: pd.DataFrame, fallback: int) -> dict[str, int]:
+    """Plan -> the latest year observed in the series its targets use (``fallback`` if none)."""
+    latest = used.groupby(["region", "indicator"])["year"].max().to_dict()
+    out: dict[str, int] = {}
+    for plan, rows in t.groupby("plan", sort=False):
+        years = [latest[k] for k in zip(rows["region"], rows["indicator"]) if k in latest]
+        out[str(plan)] = int(max(years)) if years else int(fallback)
+    return out
+
+
+def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
+    """One assessment from per-year parts (disjoint plans), rows in the plans' file order."""
+    rank = {p: k for k, p in enumerate(plan_order)}
+    rows = sorted(((rank[str(plan)], j, i) for j, a in enumerate(parts) for i, plan in enumerate(a.table["plan"])),
+                  key=lambda r: r[0])  # stable: each plan keeps its own row order
+    table = pd.concat([parts[j].table.iloc[[i]] for _, j, i in rows], ignore_index=True)
+    targets = pd.concat([parts[j].targets.iloc[[i]] for _, j, i in rows], ignore_index=True)
+    attained = {k: parts[j].attained_paths.get(i) for k, (_, j, i) in enumerate(rows)}
+    port = pd.concat([a.portfolio for a in parts], ignore_index=True)
+    port = port.iloc[np.argsort([rank[str(p)] for p in port["plan"]], kind="stable")].reset_index(drop=True)
+    by_plan = {str(p): int(a.meta["as_of"]) for a in parts for p in pd.unique(a.table["plan"])}
+    meta = dict(parts[0].meta)
+    years = sorted(set(by_plan.values()))
+    meta.update(as_of=f"per plan ({years[0]}–{years[-1]})", as_of_given=False,
+                as_of_by_plan={p: by_plan[p] for p in plan_order if p in by_plan},
+                n_targets=int(len(table)),
+                skipped={k: v for a in parts for k, v in a.meta.get("skipped", {}).items()},
+                unit_notes=[n for a in parts for n in a.meta.get("unit_notes", [])])
+    fc = Forecast(tuple(sf for a in parts for sf in a.forecast.series), seed=parts[0].forecast.seed,
+                  draws=parts[0].forecast.draws, model=parts[0].forecast.model,
+                  meta={"skipped": meta["skipped"]})
+    return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets,
+                      attained_paths=attained, parts=tuple(parts))
 
 
 _REASON_NOTES = {

@@ -348,3 +348,30 @@ def test_category_order_is_each_plans_own_file_order():
     table = assess(targets, series, model="drift", draws=200, seed=1).table
     assert list(table[table.plan == "a"]["category"]) == ["服务", "创造"]
     assert list(table[table.plan == "b"]["category"]) == ["创造", "服务"]
+
+
+def test_default_as_of_is_per_plan_and_a_plan_is_the_same_alone_or_with_others():
+    """Without --as-of each plan is judged at the latest year of ITS OWN series: another plan
+    with newer data must not push its time progress forward or flag its rows as stale."""
+    s = series_frame()
+    s = pd.concat([s, pd.DataFrame([("丙市", "grants", y, 100.0 + 10 * k, "件") for k, y in enumerate(range(2018, 2025))],
+                                   columns=s.columns)], ignore_index=True)
+    t = targets_frame()
+    t = pd.concat([t, t.iloc[[0]].assign(plan="third", region="丙市", unit="件", target_value=200.0,
+                                         baseline_value=120.0, name="丙市授权量")], ignore_index=True)
+    both = assess(t, s, model="drift", draws=500, seed=5)
+    alone = assess(t, s, plans=["demo"], model="drift", draws=500, seed=5)
+    assert both.meta["as_of_by_plan"] == {"demo": 2022, "other": 2022, "third": 2024}
+    assert list(pd.unique(both.table["plan"])) == ["demo", "other", "third"]
+    demo = both.table[both.table["plan"] == "demo"].reset_index(drop=True)
+    cols = [c for c in demo.columns if c != "notes"]
+    pd.testing.assert_frame_equal(demo[cols], alone.table[cols], check_dtype=False)
+    assert (both.table.loc[both.table["plan"] == "third", "as_of"] == 2024).all()
+    assert set(both.portfolio["plan"]) == {"demo", "other", "third"}
+    # Goal seek runs on each part with its own paths and as-of year.
+    from scenarios.goalseek import goal_seek_table
+
+    gs_both = goal_seek_table(both, risks=("on_track", "watch", "at_risk", "off_track"))
+    gs_alone = goal_seek_table(alone, risks=("on_track", "watch", "at_risk", "off_track"))
+    assert len(gs_alone) >= 2 and gs_alone["uplift_needed"].notna().any()
+    pd.testing.assert_frame_equal(gs_both[gs_both["plan"] == "demo"].reset_index(drop=True), gs_alone, check_dtype=False)
