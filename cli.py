@@ -114,19 +114,30 @@ def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
     if output is None:
         return
     out = Path(output).resolve()
+    # Checked before any work is done, so a long simulation never ends in a failed write.
+    if not out.parent.is_dir():
+        fail(f"--output {output}: the folder {out.parent} does not exist. Create it or choose another path.")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        fail(f"--output {output}: no permission to write there. Choose another path.")
+    if out.is_dir():
+        fail(f"--output {output} is a folder; give a file name, e.g. {Path(output) / 'result.csv'}.")
     for p in inputs:
         if p is not None and Path(p).resolve() == out:
             fail(f"--output {output} is one of the input files; input files are never overwritten. "
                  "Choose another output file name.")
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     # Write to a temporary file first so a failure never leaves a half-written result.
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
+        # mkstemp creates the file 0600; a report should have the usual permissions (umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -165,7 +176,8 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     if meta and fmt == Format.csv:
         err.print(" · ".join(f"{k}={v}" for k, v in meta.items()))
     if output is not None:
-        _atomic_write(Path(output), text)
+        # A CSV file gets a byte-order mark so Excel on Chinese Windows opens it as UTF-8, not GBK.
+        _atomic_write(Path(output), text, encoding="utf-8-sig" if fmt == Format.csv else "utf-8")
         err.print(f"Wrote {len(frame)} rows to {output}")
     else:
         sys.stdout.write(text)
@@ -252,6 +264,14 @@ def _show_notes(*loaded) -> None:
     notes = [n for obj in loaded if obj is not None for n in getattr(obj, "notes", ())]
     if notes:
         err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
+
+
+def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame) -> None:
+    """Warn (stderr) about targets that match no series while a close spelling does."""
+    from history.matching import likely_typos
+
+    for message in likely_typos(targets, series):
+        err.print(f"[yellow]Warning: {message} Fix the name in one of the files; until then it shows as no data.[/]")
 
 
 def _panel(history) -> pd.DataFrame:
@@ -539,6 +559,10 @@ def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lan
         plan_rows = portfolio[portfolio["category"].isna()] if "category" in portfolio else portfolio
         for r in plan_rows.itertuples(index=False):
             zh = lang == Lang.zh
+            if not r.n_evaluable > 0:
+                lines.append(Text(f"{r.plan}: " + ("没有可评估的目标（缺历史数据）" if zh else
+                                                   "no target can be evaluated (no usable history)")))
+                continue
             s = (f"{r.plan}: " + (f"预计达标 {r.expected_met:.1f}/{int(r.n_evaluable)} 项" if zh else
                                   f"expected met {r.expected_met:.1f} of {int(r.n_evaluable)}"))
             if not pd.isna(getattr(r, "p_all_binding", float("nan"))):
@@ -631,6 +655,7 @@ def risk(
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
+    _warn_typos(t.frame, s.frame)
     sc = _scenario(scenarios_file, scenario)
     err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
     result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
@@ -690,6 +715,7 @@ def compare(
 
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
+    _warn_typos(t.frame, s.frame)
     found = load_scenarios(scenarios_file)
     if scenario:
         found = {n: get_scenario(found, n) for n in scenario}
@@ -751,6 +777,7 @@ def suggest(
         from scenarios.risk import select_plans
 
         sel = select_plans(sel, plan)
+        _warn_typos(sel, s.frame)
         pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
         if not pairs:
             fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "

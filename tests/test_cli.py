@@ -310,3 +310,50 @@ def test_suggest_two_plans_takes_only_their_pairs(tmp_path):
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)["rows"]
     assert sorted((r["region"], r["indicator"], r["name"]) for r in rows) == [("乙市", "marks", "商标"), ("甲市", "patents", "专利")]
+
+
+def test_output_into_a_missing_folder_fails_before_any_work(tmp_path, user_files):
+    targets, series = user_files
+    res = run("risk", "--targets", targets, "--series", series, "--output", tmp_path / "nodir" / "r.csv", "--format", "csv")
+    assert res.exit_code == 1
+    assert "does not exist" in res.output and "Traceback" not in res.output
+    assert "Simulating" not in res.output  # refused before the simulation
+    res = run("risk", "--targets", targets, "--series", series, "--output", tmp_path, "--format", "csv")
+    assert res.exit_code == 1 and "is a folder" in res.output
+
+
+def test_csv_file_has_a_bom_for_excel_and_normal_permissions(tmp_path, user_files):
+    import os
+    import stat
+
+    targets, series = user_files
+    out = tmp_path / "r.csv"
+    res = run("risk", "--targets", targets, "--series", series, "--output", out, "--format", "csv", "--draws", 200)
+    assert res.exit_code == 0, res.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw[3:].decode("utf-8").startswith("plan,region,indicator")
+    assert list(pd.read_csv(out, encoding="utf-8-sig").columns[:2]) == ["plan", "region"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    js = tmp_path / "r.json"
+    assert run("risk", "--targets", targets, "--series", series, "--output", js, "--format", "json",
+               "--draws", 200).exit_code == 0
+    assert js.read_bytes().startswith(b"{")  # JSON stays plain UTF-8
+
+
+def test_a_misspelt_region_or_indicator_is_named_with_the_fix(tmp_path, user_files):
+    """A target joined to no series because of a slip (甲 for 甲市, patent for patents) is not silently 'no data'."""
+    targets, series = user_files
+    typo = tmp_path / "typo.csv"
+    typo.write_text(targets.read_text(encoding="utf-8").replace("p1,甲市,patents", "p1,甲,patent"), encoding="utf-8")
+    res = run("risk", "--targets", typo, "--series", series, "--draws", 200)
+    assert res.exit_code == 0, res.output
+    assert "p1: 甲 / patent has no series; did you mean 甲市 / patents?" in res.output
+    assert "没有可评估的目标" not in res.output  # the share target still has history
+    clean = run("risk", "--targets", targets, "--series", series, "--draws", 200)
+    assert "did you mean" not in clean.output
+    both = tmp_path / "both.csv"
+    both.write_text(typo.read_text(encoding="utf-8").replace("p1,甲市,share", "p1,乙市,share"), encoding="utf-8")
+    none = run("risk", "--targets", both, "--series", series, "--draws", 200)
+    assert none.exit_code == 0 and "没有可评估的目标" in none.stdout and "nan" not in none.stdout
