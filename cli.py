@@ -266,6 +266,23 @@ def _show_notes(*loaded) -> None:
         err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
 
 
+def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.DataFrame) -> None:
+    """Warn (stderr) about scenario adjustments naming an indicator or region that no target
+    or series has: they would change nothing, silently."""
+    from scenarios.errors import unknown_names
+
+    known = {"indicator": set(targets["indicator"]) | set(series["indicator"]),
+             "region": set(targets["region"]) | set(series["region"])}
+    for i, adj in enumerate(getattr(scenario, "adjustments", ())):
+        for key in ("indicator", "region"):
+            ids = getattr(adj, key)
+            if ids is None or set(ids) & known[key]:
+                continue
+            hints = "; ".join(unknown_names(list(ids), sorted(map(str, known[key]))))
+            err.print(f"[yellow]Warning: scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches "
+                      f"nothing in the targets or series, so it changes nothing. Fix the {key} id.[/]")
+
+
 def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame) -> None:
     """Warn (stderr) about targets that match no series while a close spelling does."""
     from history.matching import likely_typos
@@ -657,6 +674,8 @@ def risk(
     _show_notes(t, s)
     _warn_typos(t.frame, s.frame)
     sc = _scenario(scenarios_file, scenario)
+    if sc is not None:
+        _warn_unmatched_adjustments(sc, t.frame, s.frame)
     err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
     result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
                     scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
@@ -719,6 +738,8 @@ def compare(
     found = load_scenarios(scenarios_file)
     if scenario:
         found = {n: get_scenario(found, n) for n in scenario}
+    for sc in found.values():
+        _warn_unmatched_adjustments(sc, t.frame, s.frame)
     frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
                         seed=seed, panel=_panel(s), targets_file=t.file, series_file=s.file)
     meta = {"seed": seed, "draws": draws, "model": model, "as_of": as_of, "scenarios": ",".join(found)}

@@ -292,10 +292,11 @@ def _check_values(values: Mapping) -> list[tuple[str, object, str, str]]:
     f = values.get("factor")
     if f is not None and f <= 0:
         out.append(("factor", f, "factor must be positive", "write e.g. 0.9 for a 10 % cut"))
-    for key in ("growth_shift", "level_change"):
+    for key, example in (("growth_shift", "write -0.02 for two percentage points slower growth"),
+                         ("level_change", "write -0.2 for a 20 % fall")):
         v = values.get(key)
         if v is not None and v <= -1.0:
-            out.append((key, v, f"{key} must be greater than -1 (it is a fraction)", "write -0.02 for two percentage points"))
+            out.append((key, v, f"{key} must be greater than -1 (it is a fraction)", example))
     cap, floor = values.get("cap"), values.get("floor")
     if cap is not None and floor is not None and floor > cap:
         out.append(("floor", floor, f"floor {floor} is above cap {cap}", "swap them"))

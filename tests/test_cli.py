@@ -357,3 +357,17 @@ def test_a_misspelt_region_or_indicator_is_named_with_the_fix(tmp_path, user_fil
     both.write_text(typo.read_text(encoding="utf-8").replace("p1,甲市,share", "p1,乙市,share"), encoding="utf-8")
     none = run("risk", "--targets", both, "--series", series, "--draws", 200)
     assert none.exit_code == 0 and "没有可评估的目标" in none.stdout and "nan" not in none.stdout
+
+
+def test_scenario_adjustment_naming_nothing_is_warned(tmp_path, user_files):
+    targets, series = user_files
+    toml = tmp_path / "s.toml"
+    toml.write_text('[scenario.x]\ndescription = "typo"\n[[scenario.x.adjust]]\nindicator = "patent"\n'
+                    'from_year = 2023\ngrowth_shift = 0.05\n', encoding="utf-8")
+    res = run("risk", "--targets", targets, "--series", series, "--scenarios", toml, "--draws", 200)
+    assert res.exit_code == 0, res.output
+    assert "adjustment 1: indicator 'patent' (did you mean patents?) matches nothing" in res.output
+    ok = tmp_path / "ok.toml"
+    ok.write_text(toml.read_text(encoding="utf-8").replace('"patent"', '"patents"'), encoding="utf-8")
+    assert "matches nothing" not in run("risk", "--targets", targets, "--series", series, "--scenarios", ok,
+                                        "--draws", 200).output
