@@ -43,8 +43,8 @@ from typing import ClassVar
 import numpy as np
 
 from forecast.base import Model
-from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, load_prior, member_spread, raw_scale,
-                                  shrunk_scale, total_scale)
+from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior, load_prior, member_spread,
+                                  raw_scale, shrunk_scale, total_scale)
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
 from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point
@@ -216,8 +216,7 @@ class AutoModel(Model):
         elif self.log_:
             prior_scale, self.scale_source_ = prior.log_pool.prior_scale, "the generic prior (M3 yearly)"
         else:
-            # Level series have no scale-free prior; borrow the generic relative scale.
-            prior_scale = prior.log_pool.prior_scale * float(np.mean(np.abs(y)))
+            prior_scale = level_prior(prior.log_pool.prior_scale, float(np.mean(np.abs(y))), raw)
             self.scale_source_ = "the generic prior (M3 yearly)"
         self.prior_scale_ = prior_scale
         self.own_scale_ = shrunk_scale(raw, n_changes, prior=prior_scale, k0=self.pool_.k0)

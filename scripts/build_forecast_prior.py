@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from forecast.auto import combined_point, member_forecasts  # noqa: E402
 from forecast.calibration import (  # noqa: E402
-    BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, member_spread, pool_to_json, raw_scale, shrunk_scale, total_scale)
+    BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, level_prior, member_spread, pool_to_json, raw_scale, shrunk_scale,
+    total_scale)
 
 DATA = ROOT / "benchmarks" / "data" / "m3_yearly.csv"
 OUT = ROOT / "forecast" / "data" / "m3_prior.json"
@@ -149,7 +150,7 @@ def main(argv=None) -> int:
     for (b, le, ve, rl, nc, rv, lev, (sp_log, sp_lvl)), wt in zip(records, weights):
         # The same scale as AutoModel.fit: own shrunk scale and member spread in quadrature.
         s_log = total_scale(shrunk_scale(rl, nc, prior=prior_log, k0=args.k0), sp_log)
-        s_lvl = total_scale(shrunk_scale(rv, nc, prior=prior_log * lev, k0=args.k0), sp_lvl)
+        s_lvl = total_scale(shrunk_scale(rv, nc, prior=level_prior(prior_log, lev, rv), k0=args.k0), sp_lvl)
         log_bins[b].append(le / s_log)
         lvl_bins[b].append(ve / s_lvl)
         bin_w[b].append(wt)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from forecast.auto import AutoModel, combined_point, member_forecasts
+from forecast.calibration import load_prior
 from forecast.errors import ForecastError
 from forecast.models import get_model
 
@@ -189,3 +190,17 @@ def test_fitted_scale_combines_own_scale_and_spread():
     m = AutoModel().fit(_geometric(9, seed=2), np.arange(9))
     assert m.scale_ == pytest.approx(np.hypot(m.own_scale_, m.spread_))
     assert m.spread_ > 0
+
+
+def test_level_series_prior_never_narrows_below_its_own_moves():
+    """0, 0, 5 (zeros: modelled in levels): its mean level (1.7) says nothing about its moves (2.5 a
+    year); the relative prior may widen the scale but not shrink it to 0.29 (80 % band 7.0-8.1)."""
+    m = AutoModel().fit(np.array([0.0, 0.0, 5.0]), np.arange(2020, 2023))
+    assert not m.log_ and m.raw_scale_ == pytest.approx(2.5)
+    assert m.own_scale_ >= m.raw_scale_
+    lo, hi = np.quantile(m.simulate(1, 4000, np.random.default_rng(0))[:, 0], [0.1, 0.9])
+    assert hi - lo > 2 * m.raw_scale_
+    # A calm series far from zero (all negative) still borrows width from the relative prior.
+    calm = AutoModel().fit(np.array([-100.0, -100.5, -101.0, -100.8, -101.2]), np.arange(5))
+    relative = load_prior().log_pool.prior_scale * np.mean(np.abs(calm.y_))
+    assert relative > calm.raw_scale_ and calm.prior_scale_ == pytest.approx(relative)
