@@ -421,7 +421,7 @@ def template(
 @handle_errors
 def forecast_cmd(
     series: Path = typer.Option(..., "--series", exists=True, dir_okay=False, help="Series file (long or wide)."),
-    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=30, help="Years ahead of the latest observation."),
+    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=30, help="Years after the latest year in the file; every series is forecast to that same year (use --to-year to name it)."),
     to_year: Optional[int] = typer.Option(None, "--to-year", help="Project up to this year."),
     model: str = typer.Option("auto", "--model", help="auto, naive, drift, logdrift, linear, ets, ets_damped, arima, theta, logit."),
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
@@ -506,7 +506,8 @@ def _flag_words(flags, lang: Lang) -> str:
 
     if not isinstance(flags, str) or not flags:
         return ""
-    return ", ".join(FLAG_LABELS[lang.value].get(f, f) for f in flags.split(";") if f)
+    sep = "、" if lang == Lang.zh else ", "  # the Chinese enumeration comma
+    return sep.join(FLAG_LABELS[lang.value].get(f, f) for f in flags.split(";") if f)
 
 
 def risk_tables(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lang: Lang) -> list:
@@ -547,7 +548,8 @@ def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
     elif r.risk in ("attained", "missed"):
         rng = fmt_num(r.p50)  # observed: no range
     else:
-        rng = f"{fmt_num(r.p10)}–{fmt_num(r.p50)}–{fmt_num(r.p90)}"
+        # Spaces let a narrow column wrap between the numbers, never inside one (1,6 / 20).
+        rng = f"{fmt_num(r.p10)} – {fmt_num(r.p50)} – {fmt_num(r.p90)}"
     if pd.isna(r.p_attain):
         p = "—"
     elif r.risk in ("attained", "missed"):
@@ -845,7 +847,7 @@ def _suggest_table(frame: pd.DataFrame, to_year: int, confidence: float, lang: L
         else:
             op = "≤" if r["direction"] == "down" else "≥"
             cells = [f"{op}{fmt_num(r['suggested_target'])}", fmt_pct(r["cagr_suggested"], 1),
-                     f"{fmt_num(r['p10'])}–{fmt_num(r['p50'])}–{fmt_num(r['p90'])}", fmt_pct(r["cagr_p50"], 1)]
+                     f"{fmt_num(r['p10'])} – {fmt_num(r['p50'])} – {fmt_num(r['p90'])}", fmt_pct(r["cagr_p50"], 1)]
         flags = r["flags"] if isinstance(r["flags"], str) else ""
         if flags == "skipped" and r["n_obs"] == 1:
             flags = "too_short"  # the usual reason; others are named in the notes

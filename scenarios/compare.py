@@ -91,7 +91,8 @@ def compare(
                                 f"({len(missing)} missing).", reason="misaligned")
         p = st.loc[bt["_key"], "p_attain"].astype(float).to_numpy()
         out[f"p_{name}"] = p
-        out[f"d_{name}"] = p - out["p_baseline"].to_numpy()
+        # Rounded: both are shares of paths, so float noise (-0.006000000000000005) is not information.
+        out[f"d_{name}"] = np.round(p - out["p_baseline"].to_numpy(), 10)
         extra[f"risk_{name}"] = pd.Series(st.loc[bt["_key"], "risk"].to_numpy(), index=bt.index)
         metas[name] = res.meta
     for col, values in extra.items():

@@ -75,6 +75,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "baseline_from_series": "基期值取自序列",
         "beyond_calibration": "超出校准年限",
         "skipped": "未能预测(原因见说明)",
+        "bounded": "限定取值范围(logit变换)",
     },
     "en": {
         "weak_evidence": "short history",
@@ -92,6 +93,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "baseline_from_series": "baseline taken from series",
         "beyond_calibration": "beyond calibrated horizon",
         "skipped": "not projected (reason in notes)",
+        "bounded": "kept inside bounds (logit)",
     },
 }
 
