@@ -674,7 +674,7 @@ def risk(
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame, s.frame)
+    _warn_typos(t.frame[t.frame["plan"].isin(plan)] if plan else t.frame, s.frame)
     sc = _scenario(scenarios_file, scenario)
     if sc is not None:
         _warn_unmatched_adjustments(sc, t.frame, s.frame)
@@ -736,7 +736,7 @@ def compare(
 
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
-    _warn_typos(t.frame, s.frame)
+    _warn_typos(t.frame[t.frame["plan"].isin(plan)] if plan else t.frame, s.frame)
     found = load_scenarios(scenarios_file)
     if scenario:
         found = {n: get_scenario(found, n) for n in scenario}
@@ -744,7 +744,8 @@ def compare(
         _warn_unmatched_adjustments(sc, t.frame, s.frame)
     frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
                         seed=seed, panel=_panel(s), targets_file=t.file, series_file=s.file)
-    meta = {"seed": seed, "draws": draws, "model": model, "as_of": as_of, "scenarios": ",".join(found)}
+    meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs.get("meta", {}).get("as_of", as_of),
+            "scenarios": ",".join(found)}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, list(found))])
 
