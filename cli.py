@@ -584,6 +584,9 @@ def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lan
                 continue
             s = (f"{r.plan}: " + (f"预计达标 {r.expected_met:.1f}/{int(r.n_evaluable)} 项" if zh else
                                   f"expected met {r.expected_met:.1f} of {int(r.n_evaluable)}"))
+            year = (meta.get("as_of_by_plan") or {}).get(r.plan)
+            if year is not None:  # plans judged at different as-of years: say which
+                s += f" · 评估年 {year}" if zh else f" · as of {year}"
             if not pd.isna(getattr(r, "p_all_binding", float("nan"))):
                 s += (f" · 约束性指标全部达标概率 {r.p_all_binding:.2f}" if zh else f" · P(all binding met) {r.p_all_binding:.2f}")
             s += (f" · 至少80%达标概率 {r.p_at_least_80pct:.2f}" if zh else f" · P(≥80% met) {r.p_at_least_80pct:.2f}")
@@ -690,7 +693,8 @@ def risk(
         if len(gs):
             extra = gs[[c for c in gs.columns if c in ("plan", "region", "indicator", "uplift_needed", "add_needed")]]
     frame = _risk_frame(result.table, extra)
-    meta = {k: result.meta.get(k) for k in ("as_of", "model", "draws", "seed", "scenario", "correlation") if k in result.meta}
+    meta = {k: result.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
+            if k in result.meta}
     # CSV has no header block: every row carries what is needed to repeat the run.
     frame["scenario"], frame["seed"], frame["draws"] = meta.get("scenario"), seed, draws
     meta.update(targets=t.file, series=s.file)

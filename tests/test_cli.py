@@ -371,3 +371,12 @@ def test_scenario_adjustment_naming_nothing_is_warned(tmp_path, user_files):
     ok.write_text(toml.read_text(encoding="utf-8").replace('"patent"', '"patents"'), encoding="utf-8")
     assert "matches nothing" not in run("risk", "--targets", targets, "--series", series, "--scenarios", ok,
                                         "--draws", 200).output
+
+
+def test_default_risk_run_names_each_plans_as_of_year():
+    res = run("risk", "--draws", 200, "--format", "json")
+    assert res.exit_code == 0, res.output
+    meta = json.loads(res.stdout)["meta"]
+    assert meta["as_of_by_plan"]["wuhan_14fyp"] == 2024 and meta["as_of_by_plan"]["zhejiang_14fyp"] == 2025
+    table = run("risk", "--draws", 200)
+    assert "wuhan_14fyp: 预计达标" in table.stdout and "评估年 2024" in table.stdout
