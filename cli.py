@@ -283,10 +283,13 @@ def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.Data
                       f"nothing in the targets or series, so it changes nothing. Fix the {key} id.[/]")
 
 
-def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame) -> None:
-    """Warn (stderr) about targets that match no series while a close spelling does."""
+def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None) -> None:
+    """Warn (stderr) about targets (of ``plans``, default all) that match no series while a
+    close spelling does."""
     from history.matching import likely_typos
 
+    if plans:
+        targets = targets[targets["plan"].isin(plans)]
     for message in likely_typos(targets, series):
         err.print(f"[yellow]Warning: {message} Fix the name in one of the files; until then it shows as no data.[/]")
 
@@ -677,7 +680,7 @@ def risk(
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame[t.frame["plan"].isin(plan)] if plan else t.frame, s.frame)
+    _warn_typos(t.frame, s.frame, plan)
     sc = _scenario(scenarios_file, scenario)
     if sc is not None:
         _warn_unmatched_adjustments(sc, t.frame, s.frame)
@@ -740,7 +743,7 @@ def compare(
 
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
-    _warn_typos(t.frame[t.frame["plan"].isin(plan)] if plan else t.frame, s.frame)
+    _warn_typos(t.frame, s.frame, plan)
     found = load_scenarios(scenarios_file)
     if scenario:
         found = {n: get_scenario(found, n) for n in scenario}
