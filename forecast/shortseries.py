@@ -106,7 +106,13 @@ def anchored_growth(y, years, prior: GrowthPrior) -> AnchoredGrowth:
     w = max(float(prior.weight), 0.0)
     share = w / (span + w)
     mu = (1 - share) * own + share * float(prior.growth)
-    mu_sd = float(prior.spread)  # not shrunk: see the module docstring
+    # Not shrunk by the own years (see the module docstring), and widened when the series' own
+    # growth departs from its peers': the series is one more region, so the spread between
+    # regions is re-estimated with it, ``sqrt((k s^2 + (g_own - g_panel)^2) / (k + 1))``, never
+    # below the peers' spread. (Guangxi's invention patents per 10k people grew 0.44/yr in
+    # 2013-2016 against peers' 0.23 +- 0.035: spread 0.079 instead of 0.035.)
+    k = max(int(prior.n_peers), 1)
+    mu_sd = float(max(prior.spread, np.sqrt((k * prior.spread**2 + (own - prior.growth) ** 2) / (k + 1))))
     panel_noise = float(prior.noise) if np.isfinite(prior.noise) else float(prior.spread)
     # Own changes in growth between neighbouring pairs (3+ points), as in growth_pairs.
     d = np.diff(years)
