@@ -43,8 +43,8 @@ from typing import ClassVar
 import numpy as np
 
 from forecast.base import Model
-from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior, load_prior, member_spread,
-                                  raw_scale, shrunk_scale, total_scale)
+from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior, load_prior, mean_abs_change,
+                                  member_spread, raw_scale, shrunk_scale, total_scale)
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
 from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point
@@ -61,59 +61,74 @@ _a, _b, _p = np.meshgrid(
 _DA, _DB, _DP = _a.ravel(), (_a * _b).ravel(), _p.ravel()
 
 
-def _drift(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+# Every member returns (forecast for h, one-step-ahead predictions of the observed values
+# with NaN where it has none); the in-sample predictions decide which members are plausible.
+
+
+def _drift(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     slope = (z[-1] - z[0]) / (t[-1] - t[0])
-    return z[-1] + slope * h
+    one = np.full(z.size, np.nan)
+    one[1:] = z[:-1] + slope * np.diff(t)
+    return z[-1] + slope * h, one
 
 
 def _grid(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The values on the yearly grid from the first to the last year, NaN in gap years
-    (NaN is never used as a value: the recursions below only predict through it)."""
+    (NaN is never used as a value: the recursions below only predict through it), and the
+    grid index of each observation."""
     steps = np.rint(t - t[0]).astype(int)
     g = np.full(int(steps[-1]) + 1, np.nan)
     g[steps] = z
-    return g
+    return g, steps
 
 
-def _ses_fit(z: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+def _ses_fit(z: np.ndarray, t: np.ndarray) -> tuple[float, float, np.ndarray]:
     # Simple exponential smoothing on the yearly grid; a gap year is a prediction step
     # with no update (the Kalman treatment of a missing observation in the local-level
     # model), so nothing is filled and observations before a gap still count.
-    g = _grid(z, t)
+    g, steps = _grid(z, t)
     level = np.full(_ALPHAS.size, g[0])
     sse = np.zeros(_ALPHAS.size)
-    for x in g[1:]:
+    pred = np.full((g.size, _ALPHAS.size), np.nan)
+    for j, x in enumerate(g[1:], start=1):
+        pred[j] = level
         if np.isnan(x):
             continue
         e = x - level
         sse += e * e
         level = level + _ALPHAS * e
     i = int(np.argmin(sse))
-    return float(level[i]), float(_ALPHAS[i])
+    return float(level[i]), float(_ALPHAS[i]), pred[steps, i]
 
 
-def _ses(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
-    return np.full(h.size, _ses_fit(z, t)[0])
+def _ses(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    level, _, one = _ses_fit(z, t)
+    return np.full(h.size, level), one
 
 
-def _theta(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+def _theta(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # SES with drift equal to half the OLS slope per year (Hyndman & Billah 2003, eq. 3);
     # n is the number of grid years, which equals the number of points without gaps.
     n = int(np.rint(t[-1] - t[0])) + 1
-    level, a = _ses_fit(z, t)
+    level, a, ses_one = _ses_fit(z, t)
     slope = np.sum((t - t.mean()) * (z - z.mean())) / np.sum((t - t.mean()) ** 2)
-    return level + 0.5 * slope * ((h - 1) + 1 / a - (1 - a) ** n / a)
+    # In-sample: the SES prediction plus the one-year drift term at that point of the grid.
+    k = np.rint(t - t[0])
+    one = ses_one + 0.5 * slope * (1 / a - (1 - a) ** np.maximum(k, 1) / a)
+    return level + 0.5 * slope * ((h - 1) + 1 / a - (1 - a) ** n / a), one
 
 
-def _damped(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+def _damped(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # Damped Holt on the yearly grid; gap years are prediction-only steps (level follows
     # the damped trend, no error, no update), the initial trend is per year.
-    g = _grid(z, t)
+    g, steps = _grid(z, t)
     level = np.full(_DA.size, z[0])
     trend = np.full(_DA.size, (z[1] - z[0]) / (t[1] - t[0]))
     sse = np.zeros(_DA.size)
-    for x in g[1:]:
+    pred = np.full((g.size, _DA.size), np.nan)
+    for j, x in enumerate(g[1:], start=1):
         f = level + _DP * trend
+        pred[j] = f
         if np.isnan(x):
             level, trend = f, _DP * trend
             continue
@@ -122,37 +137,87 @@ def _damped(z: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
         level = f + _DA * e
         trend = _DP * trend + _DB * e
     i = int(np.argmin(sse))
-    return level[i] + np.cumsum(_DP[i] ** h) * trend[i]
+    return level[i] + np.cumsum(_DP[i] ** h) * trend[i], pred[steps, i]
 
 
-def member_forecasts(y: np.ndarray, years: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
-    """Point forecasts of every applicable member for ``horizon`` years after the last year."""
+def member_fits(y: np.ndarray, years: np.ndarray, horizon: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every applicable member: (point forecasts for ``horizon`` years after the last year,
+    one-step-ahead in-sample predictions of the observations, NaN where there is none), both
+    on the scale of ``y``."""
     y = np.asarray(y, dtype=float)
     years = np.asarray(years, dtype=float)
     h = np.arange(1, horizon + 1, dtype=float)
     positive = bool(np.all(y > 0))
     out = {"drift": _drift(y, years, h)}
     if positive:
-        out["logdrift"] = np.exp(_drift(np.log(y), years, h))
+        f, one = _drift(np.log(y), years, h)
+        out["logdrift"] = (np.exp(f), np.exp(one))
     if y.size >= MIN_SMOOTHING_OBS:
         spaces = [("", y)] + ([("log", np.log(y))] if positive else [])
         for prefix, z in spaces:
             back = np.exp if prefix else (lambda v: v)
-            out[prefix + "ses"] = back(_ses(z, years, h))
-            out[prefix + "theta"] = back(_theta(z, years, h))
-            out[prefix + "damped"] = back(_damped(z, years, h))
+            for name, fn in (("ses", _ses), ("theta", _theta), ("damped", _damped)):
+                f, one = fn(z, years, h)
+                out[prefix + name] = (back(f), back(one))
     return out
 
 
-def combined_point(y: np.ndarray, years: np.ndarray, horizon: int) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The median of the member forecasts, and the members used."""
-    members = member_forecasts(y, years, horizon)
+def member_forecasts(y: np.ndarray, years: np.ndarray, horizon: int) -> dict[str, np.ndarray]:
+    """Point forecasts of every applicable member for ``horizon`` years after the last year."""
+    return {k: f for k, (f, _) in member_fits(y, years, horizon).items()}
+
+
+#: A member stays in the combination unless its in-sample one-step error is more than this
+#: many times the best member's (see ``plausible_members``).
+FIT_RATIO = 10.0
+#: The first observations only initialise the recursions; their one-step errors are not scored.
+_FIT_SKIP = 2
+
+
+def plausible_members(y: np.ndarray, fits: dict[str, tuple[np.ndarray, np.ndarray]],
+                      ratio: float | None = None) -> list[str]:
+    """Members whose mean absolute one-step in-sample error (of the log for positive series)
+    is at most ``ratio`` times the best member's.
+
+    A median of every member is robust on ordinary series, but on a series that has grown
+    by the same rate for years the no-trend members (SES predicts last year's value) miss
+    every year by the whole growth; the data have already refuted them, and keeping them in
+    the median drags the point far below the trend.
+    """
+    ratio = FIT_RATIO if ratio is None else ratio
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(ratio) or y.size < MIN_SMOOTHING_OBS:
+        return list(fits)
+    positive = bool(np.all(y > 0))
+    err = {}
+    for k, (_, one) in fits.items():
+        p, a = one[_FIT_SKIP:], y[_FIT_SKIP:]
+        ok = np.isfinite(p)
+        if positive:
+            ok &= p > 0
+            e = np.abs(np.log(a[ok]) - np.log(p[ok])) if ok.all() else np.array([np.inf])
+        else:
+            e = np.abs(a[ok] - p[ok])
+        err[k] = float(np.mean(e)) if e.size else np.inf
+    best = min(err.values())
+    scale = np.mean(np.abs(np.diff(np.log(y) if positive else y)))
+    floor = 1e-3 * scale  # an exact fit is not infinitely better than a near-exact one
+    keep = [k for k, e in err.items() if e <= ratio * max(best, floor)]
+    return keep or list(fits)
+
+
+def combined_point(y: np.ndarray, years: np.ndarray, horizon: int,
+                   ratio: float | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The median of the plausible member forecasts, and the members used."""
+    fits = member_fits(y, years, horizon)
+    members = {k: fits[k][0] for k in plausible_members(y, fits, ratio)}
     point = np.median(np.stack(list(members.values())), axis=0)
     if np.all(np.asarray(y) > 0) and np.any(point <= 0):
         # A steep fall can take level members below zero; a positive series keeps a
         # positive point (and so positive paths) from its log-scale members.
-        logs = np.median(np.stack([v for k, v in members.items() if k.startswith("log")]), axis=0)
-        point = np.where(point > 0, point, logs)
+        logs = [v for k, v in members.items() if k.startswith("log")] or [
+            f for k, (f, _) in fits.items() if k.startswith("log")]
+        point = np.where(point > 0, point, np.median(np.stack(logs), axis=0))
     return point, tuple(members)
 
 
@@ -216,7 +281,7 @@ class AutoModel(Model):
         elif self.log_:
             prior_scale, self.scale_source_ = prior.log_pool.prior_scale, "the generic prior (M3 yearly)"
         else:
-            prior_scale = level_prior(prior.log_pool.prior_scale, float(np.mean(np.abs(y))), raw)
+            prior_scale = level_prior(prior.level_pool.prior_scale, mean_abs_change(y, years, log=False), raw)
             self.scale_source_ = "the generic prior (M3 yearly)"
         self.prior_scale_ = prior_scale
         self.own_scale_ = shrunk_scale(raw, n_changes, prior=prior_scale, k0=self.pool_.k0)

@@ -15,7 +15,7 @@ from forecast.auto import AutoModel
 from forecast.base import Model
 from forecast.errors import ForecastError
 from forecast.models import get_model
-from forecast.panel import peer_growth, peer_prior
+from forecast.panel import MIN_PEERS, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
 
@@ -28,6 +28,12 @@ PANEL_NOTE_MIN_WEIGHT = 1 / 3
 BOUND_CLIP = 0.005
 
 REQUIRED = ("region", "indicator", "year", "value")
+#: A series must have moved the same way this many times in a row before its paths are kept
+#: monotone (forecast.engine.monotone_direction): 4 changes is the 5 observations that the
+#: full ensemble needs (forecast.auto.MIN_SMOOTHING_OBS).
+MONOTONE_MIN_CHANGES = 4
+#: ... and its peers may have moved the other way in at most 1 in 50 of their changes.
+MONOTONE_MAX_PEER_SHARE = 0.02
 
 
 class _Bounded(Model):
@@ -57,6 +63,44 @@ class _Bounded(Model):
 
     def simulate(self, horizon, n_paths, rng):
         return self._back(self.inner.simulate(horizon, n_paths, rng))
+
+
+def monotone_direction(y: np.ndarray, years: np.ndarray, panel: pd.DataFrame | None, *, region: str,
+                       indicator: str) -> int:
+    """+1 when the series rose in every one of its changes (at least ``MONOTONE_MIN_CHANGES``)
+    and its peers in ``panel`` (at least ``MIN_PEERS`` regions, same indicator) fell in at most
+    ``MONOTONE_MAX_PEER_SHARE`` of their year-on-year changes; -1 for the mirror case; else 0.
+
+    A stock that has risen every year (patents in force) does not fall next year, but the
+    pooled M3 errors let 5-10 % of its paths fall. The series' own run is not evidence
+    enough: M3 series that rose 9 years in a row fell the next year 9 % of the time, and
+    keeping their paths monotone lowered M3 95 % coverage of such series from 95 to 90 %
+    (origins 0, -3, -6, -9). The peers are: the yearbook's provincial invention patents in
+    force fell in 0.7 % of 1,007 province-years after 4 rises, applications and grants in
+    15 %. So only a panel that (almost) never moves the other way makes the paths monotone.
+    """
+    d = np.diff(np.asarray(y, float))
+    if d.size < MONOTONE_MIN_CHANGES or panel is None or panel.empty:
+        return 0
+    sign = 1 if np.all(d > 0) else -1 if np.all(d < 0) else 0
+    if not sign:
+        return 0
+    rows = panel[(panel["indicator"] == indicator) & (panel["region"] != region)].dropna(subset=["value"])
+    rows = rows.sort_values(["region", "year"]).drop_duplicates(["region", "year"], keep="last")
+    steps = rows.groupby("region", sort=False)["value"].diff()
+    peers = rows.loc[steps.notna(), "region"].nunique()
+    steps = steps.dropna().to_numpy(float)
+    if peers < MIN_PEERS or np.mean(sign * steps < 0) > MONOTONE_MAX_PEER_SHARE:
+        return 0
+    return sign
+
+
+def keep_direction(paths: np.ndarray, last: float, direction: int) -> np.ndarray:
+    """Paths made monotone from the last observation: a step against ``direction`` becomes a
+    flat year (the running maximum, or minimum for -1), never a reordering of paths."""
+    full = np.hstack([np.full((paths.shape[0], 1), last), paths])
+    acc = np.maximum.accumulate(full, axis=1) if direction > 0 else np.minimum.accumulate(full, axis=1)
+    return acc[:, 1:]
 
 
 def _check_frame(series: pd.DataFrame) -> pd.DataFrame:
@@ -141,7 +185,8 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
     if isinstance(inner, AutoModel) and not inner.growth_anchored_ and inner.prior_scale_ > 0:
         weight = inner.pool_.k0 / (inner.pool_.k0 + inner.n_changes_)
         if weight >= PANEL_NOTE_MIN_WEIGHT:
-            flags.append("panel_prior")
+            # "borrowed from peers" only when peers set the prior; else say the generic prior did.
+            flags.append("panel_prior" if "prior_scale" in params else "generic_prior")
             notes.append(f"volatility {weight:.0%} from {inner.scale_source_}")
     if isinstance(inner, AutoModel) and inner.growth_anchored_:
         gp = inner.prior_growth
@@ -159,9 +204,16 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
         notes.append(f"{h} years after the last observation: the fan is calibrated up to {last_checked}; "
                      f"{later} extend{'s' if later.isdigit() else ''} it untested")
     rng = series_rng(seed, region, indicator)
+    direction = monotone_direction(y, years, panel, region=region, indicator=indicator)
+    if direction:
+        flags.append("monotone")
+        went, other = ("rose", "fall") if direction > 0 else ("fell", "rise")
+        notes.append(f"{went} in all {n - 1} changes, as its peers almost always did: paths do not {other}")
     if h:
         point = np.asarray(model.predict(h), float)
         paths = np.asarray(model.simulate(h, draws, rng), float)
+        if direction:
+            paths = keep_direction(paths, float(y[-1]), direction)
     else:
         point, paths = np.empty(0), np.empty((draws, 0))
     return SeriesForecast(

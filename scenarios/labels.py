@@ -62,6 +62,8 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "weak_evidence": "历史数据少",
         "panel_prior": "借用同类地区",
+        "generic_prior": "波动率取自通用先验",
+        "monotone": "历史单调(路径不回落)",
         "gaps": "历史有缺年",
         "no_history": "无历史数据",
         "too_short": "历史数据不足以预测",
@@ -80,6 +82,8 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "weak_evidence": "short history",
         "panel_prior": "borrowed from peers",
+        "generic_prior": "volatility from the generic prior",
+        "monotone": "monotone history (paths keep it)",
         "gaps": "gaps in history",
         "no_history": "no history",
         "too_short": "too short to project",

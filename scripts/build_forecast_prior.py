@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from forecast.auto import combined_point, member_forecasts  # noqa: E402
 from forecast.calibration import (  # noqa: E402
-    BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, level_prior, member_spread, pool_to_json, raw_scale, shrunk_scale,
-    total_scale)
+    BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, level_prior, mean_abs_change, member_spread, pool_to_json,
+    raw_scale, shrunk_scale, total_scale)
 
 DATA = ROOT / "benchmarks" / "data" / "m3_yearly.csv"
 OUT = ROOT / "forecast" / "data" / "m3_prior.json"
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
             print(f"validation {label}: cov80 {c80:.1f}  cov95 {c95:.1f}  MSIS {ms:.2f}  (k0 {args.k0:g}, "
                   f"weight {args.weight})")
         return 0
-    records = []  # (bin, log_err (H,), level_err (H,), raw_log, n_changes, raw_level, mean_abs_level)
+    records = []  # (bin, log_err (H,), level_err (H,), raw_log, n_changes, raw_level, mean_abs_change_level)
     sids = []
     for sid, (_, g) in enumerate(train.groupby("unique_id", sort=True)):
         x = g.sort_values("ds")["y"].to_numpy(float)
@@ -140,17 +140,19 @@ def main(argv=None) -> int:
             rv, _ = raw_scale(w, years, log=False)
             members = member_forecasts(w, years, SPREAD_HORIZON)
             spreads = (member_spread(members, log=True), member_spread(members, log=False))
-            records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv, float(np.mean(np.abs(w))),
-                            spreads))
+            records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv,
+                            mean_abs_change(w, years, log=False), spreads))
             sids.append(sid)
     weights = series_weights(sids, [r[0] for r in records], args.weight)
     prior_log = float(np.median([r[3] for r in records if r[4] >= 5]))
+    # Level series: noise relative to the mean absolute change (calibration.level_prior).
+    prior_lvl = float(np.median([r[5] / r[6] for r in records if r[4] >= 5 and r[6] > 0]))
     rng = np.random.default_rng(args.seed)
     log_bins, lvl_bins, bin_w = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
-    for (b, le, ve, rl, nc, rv, lev, (sp_log, sp_lvl)), wt in zip(records, weights):
+    for (b, le, ve, rl, nc, rv, mac, (sp_log, sp_lvl)), wt in zip(records, weights):
         # The same scale as AutoModel.fit: own shrunk scale and member spread in quadrature.
         s_log = total_scale(shrunk_scale(rl, nc, prior=prior_log, k0=args.k0), sp_log)
-        s_lvl = total_scale(shrunk_scale(rv, nc, prior=level_prior(prior_log, lev, rv), k0=args.k0), sp_lvl)
+        s_lvl = total_scale(shrunk_scale(rv, nc, prior=level_prior(prior_lvl, mac, rv), k0=args.k0), sp_lvl)
         log_bins[b].append(le / s_log)
         lvl_bins[b].append(ve / s_lvl)
         bin_w[b].append(wt)
@@ -167,7 +169,7 @@ def main(argv=None) -> int:
                 a = a[rng.choice(a.shape[0], args.max_per_bin, replace=False)]
             trajs.append(a)
             tails.append(float(np.std(a[:, -1] - a[:, -2])) if a.shape[0] else 0.0)
-        return ErrorPool(log=log, prior_scale=prior_log if log else None, k0=args.k0,
+        return ErrorPool(log=log, prior_scale=prior_log if log else prior_lvl, k0=args.k0,
                          trajectories=tuple(trajs), tail_step_sd=tuple(tails))
 
     counts = [len(b) for b in log_bins]
@@ -185,7 +187,10 @@ def main(argv=None) -> int:
         "weight": args.weight,
         "trajectories_before_subsampling": dict(zip([f"<= {e}" for e in BIN_EDGES], counts)),
         "prior_log_scale": prior_log,
-        "scale": "hypot(own mean abs one-year change shrunk to the prior on the log scale with weight k0, member spread at h 6 / 6)",
+        "prior_level_ratio": prior_lvl,
+        "scale": "hypot(own noise around the trend (mean abs deviation of one-year changes from the average change) shrunk "
+                 "to the prior on the log scale with weight k0, member spread at h 6 / 6); level series: prior = "
+                 "prior_level_ratio * mean abs one-year change",
     }
     obj = {"meta": meta, "log_pool": pool_to_json(log_pool), "level_pool": pool_to_json(lvl_pool)}
     args.output.write_text(json.dumps(obj, separators=(",", ":")), encoding="utf-8")

@@ -142,15 +142,22 @@ def test_shipped_prior_matches_bins_and_is_built_from_training_parts():
     assert "train" in prior.meta["source"]
 
 
-def test_steady_trend_scale_counts_the_trend():
-    # The scale is the mean absolute one-year change (trend included, by design: a
-    # drift-adjusted scale validated worse); a gap of 4 years counts as sqrt(4) changes.
-    from forecast.calibration import raw_scale
+def test_scale_is_the_noise_around_the_trend():
+    # A steady 20 % a year has no noise of its own (the trend is the members' business);
+    # the mean absolute deviation from the average change is scaled by sqrt(m / (m - 1)).
+    from forecast.calibration import mean_abs_change, raw_scale
 
     s, n = raw_scale(np.exp(0.2 * np.arange(6)), np.arange(6), log=True)
-    assert s == pytest.approx(0.2) and n == 5
+    assert s == pytest.approx(0.0, abs=1e-12) and n == 4
+    assert mean_abs_change(np.exp(0.2 * np.arange(6)), np.arange(6), log=True) == pytest.approx(0.2)
+    s, n = raw_scale(np.exp(np.cumsum([0, 0.1, 0.3, 0.1, 0.3])), np.arange(5), log=True)
+    assert s == pytest.approx(0.1 * np.sqrt(4 / 3)) and n == 3
+    # A gap of 2 years is measured against 2 years of trend and divided by sqrt(2).
+    s, n = raw_scale(np.exp(np.array([0.0, 0.3, 0.5])), np.array([2000, 2001, 2003]), log=True)
+    assert s == pytest.approx((0.3 - 0.5 / 3 + abs(0.2 - 1 / 3) / np.sqrt(2)) / 2 * np.sqrt(2)) and n == 1
+    # One change says nothing about noise: the prior alone sets the scale.
     s, n = raw_scale(np.array([1.0, np.e ** 0.4]), np.array([2000, 2004]), log=True)
-    assert s == pytest.approx(0.2) and n == 1
+    assert np.isnan(s) and n == 0
 
 
 def test_scale_is_shrunk_on_the_log_scale():
@@ -194,13 +201,18 @@ def test_fitted_scale_combines_own_scale_and_spread():
 
 def test_level_series_prior_never_narrows_below_its_own_moves():
     """0, 0, 5 (zeros: modelled in levels): its mean level (1.7) says nothing about its moves (2.5 a
-    year); the relative prior may widen the scale but not shrink it to 0.29 (80 % band 7.0-8.1)."""
+    year); the prior (scaled by the mean absolute change) may widen the scale but never narrows
+    the band below the series' own moves."""
+    from forecast.calibration import mean_abs_change
+
     m = AutoModel().fit(np.array([0.0, 0.0, 5.0]), np.arange(2020, 2023))
-    assert not m.log_ and m.raw_scale_ == pytest.approx(2.5)
+    assert not m.log_ and m.raw_scale_ == pytest.approx(2.5 * np.sqrt(2))
     assert m.own_scale_ >= m.raw_scale_
     lo, hi = np.quantile(m.simulate(1, 4000, np.random.default_rng(0))[:, 0], [0.1, 0.9])
-    assert hi - lo > 2 * m.raw_scale_
-    # A calm series far from zero (all negative) still borrows width from the relative prior.
+    assert hi - lo > 2 * 2.5
+    # A calm series far from zero (all negative) borrows width from the prior, which is set
+    # by how much the series moves in a year, not by its level (-100).
     calm = AutoModel().fit(np.array([-100.0, -100.5, -101.0, -100.8, -101.2]), np.arange(5))
-    relative = load_prior().log_pool.prior_scale * np.mean(np.abs(calm.y_))
+    relative = load_prior().level_pool.prior_scale * mean_abs_change(calm.y_, calm.years_, log=False)
     assert relative > calm.raw_scale_ and calm.prior_scale_ == pytest.approx(relative)
+    assert calm.prior_scale_ < 1.0  # the level (100) plays no part

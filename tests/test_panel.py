@@ -97,8 +97,14 @@ def test_paths_reproducible_by_seed_and_zero_noise_path_is_the_point():
     c = anchored_paths(y, years, PRIOR, 4, 300, np.random.default_rng(6))
     assert a.shape == (300, 4) and np.array_equal(a, b) and not np.array_equal(a, c)
     flat = GrowthPrior(growth=0.05, spread=0.0, noise=0.0, n_peers=6, n_pairs=12, last_year=2022, weight=2.0)
-    still = anchored_paths([100.0, 110.0], [2021, 2022], flat, 3, 5, np.random.default_rng(0))
-    np.testing.assert_allclose(still, np.broadcast_to(anchored_point([100.0, 110.0], [2021, 2022], flat, 3), (5, 3)))
+    # No spread, no noise and own growth equal to the peers' (no departure to widen by): every
+    # path is the point.
+    on_panel = [100.0, 100.0 * np.exp(0.05)]
+    still = anchored_paths(on_panel, [2021, 2022], flat, 3, 5, np.random.default_rng(0))
+    np.testing.assert_allclose(still, np.broadcast_to(anchored_point(on_panel, [2021, 2022], flat, 3), (5, 3)))
+    # Own growth 0.095 against the peers' 0.05: the departure alone widens the fan.
+    apart = anchored_paths([100.0, 110.0], [2021, 2022], flat, 3, 500, np.random.default_rng(0))
+    assert np.std(np.log(apart[:, -1])) > 0.05
 
 
 @pytest.mark.parametrize("n_peers, expected", [(3, 1.96 * np.sqrt(4 / 3)), (200, 1.96 * np.sqrt(201 / 200))])
