@@ -17,6 +17,7 @@ from forecast.errors import ForecastError
 from forecast.models import get_model
 from forecast.panel import MIN_PEERS, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
+from forecast.peertrend import peer_trend_weight
 from forecast.rng import series_rng
 
 WEAK_EVIDENCE_MAX_OBS = 4
@@ -149,7 +150,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
     if lohi is None and unit.strip() == "%":
         lohi = (0.0, 100.0)
 
-    params = {}
+    params, trend = {}, None
     if model_name == "auto":
         prior = peer_prior(panel, region=region, indicator=indicator, log=bool(np.all(y > 0)) and lohi is None)
         if prior is not None:
@@ -158,6 +159,10 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
             growth = peer_growth(panel, region=region, indicator=indicator)
             if growth is not None:
                 params["prior_growth"] = growth
+        if lohi is None and "prior_growth" not in params and np.all(y > 0):
+            trend = peer_trend_weight(panel, region=region, indicator=indicator, n_obs=n)
+            if trend is not None:
+                params["trend_weight"] = trend.weight
     inner = get_model(model_name, **params)
     if n < inner.min_obs:
         raise ForecastError(
@@ -188,6 +193,10 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
             # "borrowed from peers" only when peers set the prior; else say the generic prior did.
             flags.append("panel_prior" if "prior_scale" in params else "generic_prior")
             notes.append(f"volatility {weight:.0%} from {inner.scale_source_}")
+    if isinstance(inner, AutoModel) and not inner.growth_anchored_ and trend is not None:
+        flags.append("panel_prior")
+        notes.append(f"trend followed with weight {trend.weight:g} (0 = the models' median, 1 = constant growth), "
+                     f"learned from {trend.source}")
     if isinstance(inner, AutoModel) and inner.growth_anchored_:
         gp = inner.prior_growth
         flags.append("panel_prior")
