@@ -609,10 +609,13 @@ RISK_COLUMNS = ["plan", "region", "indicator", "name", "unit", "kind", "directio
 
 
 def _risk_frame(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    from history.validation import TARGET_KEY
+
     cols = [c for c in RISK_COLUMNS if c in table.columns] + [c for c in table.columns if c not in RISK_COLUMNS]
     frame = table[cols].copy()
     if extra is not None and len(extra):
-        frame = frame.merge(extra, on=["plan", "region", "indicator"], how="left")
+        # One row per target: several targets may share plan, region and indicator (level + growth, 确保/力争).
+        frame = frame.merge(extra, on=[c for c in TARGET_KEY if c in extra.columns], how="left")
     return frame
 
 
@@ -694,7 +697,9 @@ def risk(
 
         gs = goal_seek_table(result, confidence=0.8)
         if len(gs):
-            extra = gs[[c for c in gs.columns if c in ("plan", "region", "indicator", "uplift_needed", "add_needed")]]
+            from history.validation import TARGET_KEY
+
+            extra = gs[[c for c in gs.columns if c in (*TARGET_KEY, "uplift_needed", "add_needed")]]
     frame = _risk_frame(result.table, extra)
     meta = {k: result.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
             if k in result.meta}
