@@ -406,20 +406,31 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
 
 #: What makes two targets of one indicator and year distinct: plans state a level and a growth
 #: rate (kind), an expected and a stretch value (确保/力争: name), or a floor and a ceiling
-#: (direction) for the same indicator and year. Rows equal on all of these are one target stated twice.
+#: (direction) for the same indicator and year. Rows equal on all of these are one target stated
+#: twice; an empty name matches any name (a row without a name is not told apart by it).
 TARGET_KEY = ("plan", "region", "indicator", "target_year", "name", "kind", "direction")
+
+
+def _same_target(a: pd.Series, b: pd.Series) -> bool:
+    names = (str(a["name"] or "").strip(), str(b["name"] or "").strip())
+    return a["kind"] == b["kind"] and a["direction"] == b["direction"] and (
+        names[0] == names[1] or "" in names)
 
 
 def _target_duplicates(frame: pd.DataFrame, f: str, cols: _Columns) -> tuple[pd.DataFrame, list[Problem]]:
     problems = []
     if frame.empty:
         return frame, problems
-    key = list(TARGET_KEY)
+    key = ["plan", "region", "indicator", "target_year"]
     keep = np.ones(len(frame), dtype=bool)
     label = cols.label.get("target_value", "target_value")
-    for _, grp in frame[frame.duplicated(key, keep=False)].groupby(key, sort=False, dropna=False):
-        first = grp.iloc[0]
-        for idx, r in grp.iloc[1:].iterrows():
+    for _, grp in frame[frame.duplicated(key, keep=False)].groupby(key, sort=False):
+        seen: list[pd.Series] = []
+        for idx, r in grp.iterrows():
+            first = next((s for s in seen if _same_target(s, r)), None)
+            if first is None:
+                seen.append(r)
+                continue
             where = f"{r['plan']} {r['region']}/{r['indicator']} {r['target_year']}"
             if r["target_value"] == first["target_value"]:
                 keep[idx] = False
