@@ -356,7 +356,8 @@ def show(
 def _show_table(plan: str, frame: pd.DataFrame) -> Table:
     t = Table(title=f"{plan} — targets and history", title_justify="left",
               caption="⚠ fewer than 3 observations: projected only as weak evidence (2) or not at all (0–1)")
-    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "flag"]:
+    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "sources",
+                "flag"]:
         t.add_column(col, overflow="fold")
     for r in frame.to_dict("records"):
         base = "—" if pd.isna(r["baseline_value"]) else f"{fmt_num(r['baseline_value'])} ({_yr(r['baseline_year'])})"
@@ -366,7 +367,7 @@ def _show_table(plan: str, frame: pd.DataFrame) -> Table:
         flag = Text(("⚠ " if r["too_short"] else "") + (r.get("flag") or ""), style="yellow" if r["too_short"] else "")
         t.add_row(str(r["indicator"]), Text(str(r["name"])), str(r["unit"] or ""), str(r["kind"]), base,
                   f"{fmt_num(r['target_value'])} ({_yr(r['target_year'])})", latest, str(r["n_obs"]),
-                  str(r.get("years") or ""), flag)
+                  str(r.get("years") or ""), Text(str(r.get("sources") or ""), style="dim"), flag)
     return t
 
 

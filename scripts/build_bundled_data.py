@@ -533,15 +533,25 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
         if not ys:
             continue
         rows = [r for r in by_key[key] if r["role"] == "plan"]
-        sources = sorted({r["source"] for r in rows})
+        per_source = defaultdict(int)
+        for r in rows:
+            per_source[r["source"]] += 1
+        sources = "; ".join(f"{src} ×{n}" for src, n in sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
         add(f"| {t['plan']} | {t['region']} | {t['indicator']} | {t['name']} | {rows[0]['unit']} | "
-            f"{years_text(ys)} | {len(ys)} | {'; '.join(sources)} | {CAVEATS.get(key, '')} |")
+            f"{years_text(ys)} | {len(ys)} | {sources} | {CAVEATS.get(key, '')} |")
     add("")
-    n_obs = [len(years.get((t["region"], t["indicator"]), ())) for t in targets]
-    add(f"History per target (plan-role observations of its region/indicator): "
-        f">= 5: {sum(n >= 5 for n in n_obs)}, 3-4: {sum(3 <= n < 5 for n in n_obs)}, "
-        f"2: {sum(n == 2 for n in n_obs)}, 1: {sum(n == 1 for n in n_obs)}, none: {sum(n == 0 for n in n_obs)} "
-        f"(of {len(targets)}).")
+    add("Every observation has a source (`sources`: observations per source; `targetcast show PLAN` prints the same "
+        "per target with short source names).")
+    add("")
+
+    def counts(ts: list[dict]) -> str:
+        n_obs = [len(years.get((t["region"], t["indicator"]), ())) for t in ts]
+        return (f">= 5: {sum(n >= 5 for n in n_obs)}, 3-4: {sum(3 <= n < 5 for n in n_obs)}, "
+                f"2: {sum(n == 2 for n in n_obs)}, 1: {sum(n == 1 for n in n_obs)}, none: {sum(n == 0 for n in n_obs)} "
+                f"(of {len(ts)})")
+
+    add(f"History per target (plan-role observations of its region/indicator): {counts(targets)}; "
+        f"the targets of plan_targets.csv alone: {counts([t for t in targets if t['plan'] not in FOUND.PLANS])}.")
     add("")
     add("## Targets without usable history")
     add("")
