@@ -659,6 +659,10 @@ DECISIONS = [
     "(or a definition break) are auxiliary ids (`__partial`, `__subregion`, `__lowerbound`, `__caveat`), never "
     "part of a full-year regional series; sub-regions (东湖高新区, 武汉经开区, 杭州市) sit under the parent region. "
     "The note of each row is the file's caveat plus the snippet. The target rows become five plans (below).",
+    "Wuhan 每万户市场主体有效注册商标量 2021 (2631, the 强市 target's baseline) is kept as Wuhan's series although "
+    "the excerpt is cut right after '2631' (decimals possible, so it may understate by less than 1): like a "
+    "rounded value, not a partial or lower-bound figure; the note says so. The unattributed 2021 '发明专利1.86万件' "
+    "(授权? not stated) is invention_grants__caveat, not spliced into Wuhan's grants.",
     "Patent transfers/licences of 湖北省 (24341, 2022) were auxiliary while no Hubei target counted them; Hubei's "
     "2025 and 2026 work targets do, so the found_2026.csv row is the plan series and the tagged local row is dropped "
     "as its twin.",
