@@ -190,7 +190,7 @@ def _jsonable(obj):
 
 def markdown(frame: pd.DataFrame, meta: dict | None = None) -> str:
     def cell(v) -> str:
-        if v is None or (isinstance(v, float) and pd.isna(v)):
+        if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
             return ""
         if isinstance(v, float):
             return fmt_num(v)
@@ -356,7 +356,8 @@ def show(
 def _show_table(plan: str, frame: pd.DataFrame) -> Table:
     t = Table(title=f"{plan} — targets and history", title_justify="left",
               caption="⚠ fewer than 3 observations: projected only as weak evidence (2) or not at all (0–1)")
-    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "flag"]:
+    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "sources",
+                "flag"]:
         t.add_column(col, overflow="fold")
     for r in frame.to_dict("records"):
         base = "—" if pd.isna(r["baseline_value"]) else f"{fmt_num(r['baseline_value'])} ({_yr(r['baseline_year'])})"
@@ -366,7 +367,7 @@ def _show_table(plan: str, frame: pd.DataFrame) -> Table:
         flag = Text(("⚠ " if r["too_short"] else "") + (r.get("flag") or ""), style="yellow" if r["too_short"] else "")
         t.add_row(str(r["indicator"]), Text(str(r["name"])), str(r["unit"] or ""), str(r["kind"]), base,
                   f"{fmt_num(r['target_value'])} ({_yr(r['target_year'])})", latest, str(r["n_obs"]),
-                  str(r.get("years") or ""), flag)
+                  str(r.get("years") or ""), Text(str(r.get("sources") or ""), style="dim"), flag)
     return t
 
 
@@ -609,10 +610,13 @@ RISK_COLUMNS = ["plan", "region", "indicator", "name", "unit", "kind", "directio
 
 
 def _risk_frame(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    from history.validation import TARGET_KEY
+
     cols = [c for c in RISK_COLUMNS if c in table.columns] + [c for c in table.columns if c not in RISK_COLUMNS]
     frame = table[cols].copy()
     if extra is not None and len(extra):
-        frame = frame.merge(extra, on=["plan", "region", "indicator"], how="left")
+        # One row per target: several targets may share plan, region and indicator (level + growth, 确保/力争).
+        frame = frame.merge(extra, on=[c for c in TARGET_KEY if c in extra.columns], how="left")
     return frame
 
 
@@ -694,7 +698,9 @@ def risk(
 
         gs = goal_seek_table(result, confidence=0.8)
         if len(gs):
-            extra = gs[[c for c in gs.columns if c in ("plan", "region", "indicator", "uplift_needed", "add_needed")]]
+            from history.validation import TARGET_KEY
+
+            extra = gs[[c for c in gs.columns if c in (*TARGET_KEY, "uplift_needed", "add_needed")]]
     frame = _risk_frame(result.table, extra)
     meta = {k: result.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
             if k in result.meta}
@@ -720,6 +726,80 @@ def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
         t.add_row(r.plan, str(r.name or r.indicator), fmt_pct(r.uplift_needed, 1),
                   "—" if pd.isna(add) else f"{fmt_num(add)} {r.unit or ''}")
     return t
+
+
+class ReplayPart(str, Enum):
+    targets = "targets"
+    scorecard = "scorecard"
+    reliability = "reliability"
+
+
+@app.command()
+@handle_errors
+def replay(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
+    as_of: Optional[int] = typer.Option(None, "--as-of", help="Replay as of this year (default: each plan's mid-term year)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    seed: int = SEED_OPT,
+    model: str = typer.Option("auto", "--model", help="Forecast model."),
+    part: ReplayPart = typer.Option(ReplayPart.targets, "--part", help="For --format csv: which table (targets, scorecard, reliability)."),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of status words in the table."),
+    fmt: Format = FORMAT_OPT,
+    output: Optional[Path] = OUTPUT_OPT,
+):
+    """Score targetcast against real outcomes: what it said at a mid-term year beside what happened."""
+    from scenarios.replay import replay as run_replay
+
+    _guard_output(output, [targets, series])
+    t, s = _load_targets(targets), _load_series(series)
+    _show_notes(t, s)
+    _warn_typos(t.frame, s.frame, plan)
+    err.print(f"[dim]Replaying with {draws:,} paths per indicator…[/]")
+    res = run_replay(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
+                     panel=_panel(s), targets_file=t.file, series_file=s.file)
+    meta = {**res.meta, "targets": t.file, "series": s.file}
+    echo_run({k: meta[k] for k in ("seed", "draws", "model")} | {"as_of": as_of or "mid-term per plan"})
+    frames = {"targets": res.rows, "scorecard": res.scorecard, "reliability": res.reliability}
+    if fmt == Format.json:
+        text = json.dumps({"meta": _jsonable(meta), **{k: json.loads(v.to_json(orient="records", force_ascii=False))
+                                                       for k, v in frames.items()}},
+                          ensure_ascii=False, indent=2) + "\n"
+    elif fmt == Format.markdown:
+        text = "\n".join([" · ".join(f"{k}: {v}" for k, v in meta.items()), ""]
+                         + [f"### {k}\n\n" + markdown(v) for k, v in frames.items()])
+    else:
+        write_frame(frames[part.value], fmt, output, meta={k: meta[k] for k in ("seed", "draws", "model")},
+                    renderables=_replay_tables(res, lang))
+        return
+    if output is not None:
+        _atomic_write(Path(output), text)
+        err.print(f"Wrote replay of {len(res.rows)} targets to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def _replay_tables(res, lang: Lang) -> list:
+    from scenarios.labels import RISK_LABELS, STATUS_LABELS
+
+    zh = lang == Lang.zh
+    risk_words, status_words = RISK_LABELS[lang.value], STATUS_LABELS[lang.value]
+    rows = Table(title="回放：当时的判断与实际结果 / Replay: what targetcast said then, and what happened",
+                 title_justify="left", caption="P(attain) at the as-of year; — = no probability then (too little history)")
+    for c in ["plan", "indicator", "target", "as of", "n", "P(attain)", "status", "outcome", "Brier"]:
+        rows.add_column(c, overflow="fold")
+    for r in res.rows.to_dict("records"):
+        op = {"up": "≥", "down": "≤"}.get(r["direction"], "")
+        rows.add_row(r["plan"], Text(str(r["name"] or r["indicator"])),
+                     f"{op}{fmt_num(r['target_value'])} {r['unit'] or ''} ({_yr(r['target_year'])})", _yr(r["as_of"]),
+                     str(r["n_obs"]),
+                     _p(r["p_attain"]), status_words.get(r["status"], str(r["status"])),
+                     f"{risk_words.get(r['outcome'], r['outcome'])} {fmt_num(r['outcome_value'])}", _p(r["brier"]))
+    card = frame_table(res.scorecard, title="评分 / Scorecard" if zh else "Scorecard",
+                       caption="log score: mean ln P(what happened), P clipped to [0.005, 0.995]; higher is better")
+    rel = frame_table(res.reliability, title="可靠性 / Reliability" if zh else "Reliability")
+    return [rows, card, rel]
 
 
 @app.command()

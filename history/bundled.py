@@ -199,9 +199,45 @@ def plans_summary(targets: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
 
 DETAIL_COLUMNS = [
     "indicator", "name", "unit", "kind", "direction", "baseline_year", "baseline_value", "target_year",
-    "target_value", "latest_year", "latest_value", "series_unit", "n_obs", "first_year", "years",
-    "too_short", "flag",
+    "target_value", "latest_year", "latest_value", "series_unit", "n_obs", "n_sourced", "sources", "first_year",
+    "years", "too_short", "flag",
 ]
+
+
+def source_label(source: str) -> str:
+    """A short name for where an observation comes from: the web site, the plan text, the yearbook.
+
+    Examples
+    --------
+    >>> source_label("https://zjippc.org.cn/web/details/25bf.html")
+    'zjippc.org.cn'
+    >>> source_label("plan: 004_8d24728c1bc7c3c2.txt 表2")
+    'plan 004_8d24728c1bc7c3c2.txt'
+    >>> source_label("huhuaping/techme/data/RDPatentValid.rda@9ad60a190dec")
+    'yearbook (techme RDPatentValid)'
+    >>> source_label("")
+    ''
+    """
+    text = str(source or "").strip()
+    if not text:
+        return ""
+    if text.startswith("plan:"):
+        return "plan " + text[5:].split()[0] if text[5:].split() else "plan"
+    if text.startswith("huhuaping/techme/"):
+        return f"yearbook (techme {text.rsplit('/', 1)[-1].split('.')[0]})"
+    if "://" in text:
+        host = text.split("://", 1)[1].split("/", 1)[0]
+        return host.removeprefix("www.")
+    return text
+
+
+def sources_text(sources) -> str:
+    """Observations per source label, most first: ``'yearbook (techme RDPatentValid) ×14; zjippc.org.cn ×1'``."""
+    counts = pd.Series([source_label(x) for x in sources if str(x or "").strip()], dtype=object).value_counts(sort=False)
+    if not len(counts):
+        return ""
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return "; ".join(f"{label} ×{n}" for label, n in order)
 
 
 def plan_detail(plan: str, targets: pd.DataFrame, series: pd.DataFrame, *, min_obs: int = 3) -> pd.DataFrame:
@@ -221,7 +257,8 @@ def plan_detail(plan: str, targets: pd.DataFrame, series: pd.DataFrame, *, min_o
     DataFrame
         Columns indicator, name, unit, kind, direction, baseline_year, baseline_value,
         target_year, target_value, latest_year, latest_value (in ``series_unit``, the series'
-        own unit), series_unit, n_obs, first_year, years (e.g. ``"2013–2018, 2020"``: gaps
+        own unit), series_unit, n_obs, n_sourced (observations with a source), sources (observations per
+        source, :func:`sources_text`), first_year, years (e.g. ``"2013–2018, 2020"``: gaps
         visible), too_short, flag (``"无历史数据 / no history"``, ``"仅2个观测 / only 2
         observations"`` or ``""``).
 
@@ -263,7 +300,11 @@ def plan_detail(plan: str, targets: pd.DataFrame, series: pd.DataFrame, *, min_o
             "latest_year": None if last is None else int(last["year"]),
             "latest_value": float("nan") if last is None else float(last["value"]),
             "series_unit": "" if last is None else str(last.get("unit", "") or ""),
-            "n_obs": n, "first_year": years[0] if years else None, "years": years_text(years),
+            "n_obs": n,
+            # One row per year in a valid series; a row with an empty source is history without provenance.
+            "n_sourced": 0 if g is None or "source" not in g else int((g["source"].astype(str).str.strip() != "").sum()),
+            "sources": "" if g is None or "source" not in g else sources_text(g["source"]),
+            "first_year": years[0] if years else None, "years": years_text(years),
             "too_short": n < min_obs, "flag": flag,
         })
     out = pd.DataFrame(rows, columns=DETAIL_COLUMNS)
@@ -272,5 +313,6 @@ def plan_detail(plan: str, targets: pd.DataFrame, series: pd.DataFrame, *, min_o
     for col in ("baseline_value", "target_value", "latest_value"):
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["n_obs"] = out["n_obs"].astype("int64")
+    out["n_sourced"] = out["n_sourced"].astype("int64")
     out["too_short"] = out["too_short"].astype(bool)
     return out

@@ -8,7 +8,9 @@ the whole spreadsheet in one pass (pandera's "lazy" validation, as an idea).
 
 Rules (issue 2): missing required columns (with close matches); non-numeric values;
 non-integer years; duplicate (region, indicator, year) rows with different values (both rows
-and their sources shown; identical duplicates are a note and one is kept); unknown
+and their sources shown; identical duplicates are a note and one is kept); two targets of one
+plan, region, indicator and year are accepted when name, kind or direction differ (``TARGET_KEY``),
+a repeated target is a note, a contradicting one an error; unknown
 kind/direction/strict (close matches; Chinese synonyms accepted); target_year not after
 baseline_year; cumulative/growth_rate/reduction targets without baseline_year (reduction also
 without baseline_value); negative values in count or money units (negative is allowed only for
@@ -229,7 +231,7 @@ def _series_rules(frame: pd.DataFrame, f: str, unit_label: str) -> tuple[pd.Data
     keep = np.ones(len(frame), dtype=bool)
     key = ["region", "indicator", "year"]
     dup = frame.duplicated(key, keep=False)
-    for _, grp in frame[dup].groupby(key, sort=False):
+    for _, grp in frame[dup].groupby(key, sort=False, dropna=False):
         first = grp.iloc[0]
         for idx, r in grp.iloc[1:].iterrows():
             where = f"{first['region']}/{first['indicator']} {first['year']}"
@@ -402,6 +404,19 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     return _targets_dtypes(frame), _in_row_order(problems + more)
 
 
+#: What makes two targets of one indicator and year distinct: plans state a level and a growth
+#: rate (kind), an expected and a stretch value (确保/力争: name), or a floor and a ceiling
+#: (direction) for the same indicator and year. Rows equal on all of these are one target stated
+#: twice; an empty name matches any name (a row without a name is not told apart by it).
+TARGET_KEY = ("plan", "region", "indicator", "target_year", "name", "kind", "direction")
+
+
+def _same_target(a: pd.Series, b: pd.Series) -> bool:
+    names = (str(a["name"] or "").strip(), str(b["name"] or "").strip())
+    return a["kind"] == b["kind"] and a["direction"] == b["direction"] and (
+        names[0] == names[1] or "" in names)
+
+
 def _target_duplicates(frame: pd.DataFrame, f: str, cols: _Columns) -> tuple[pd.DataFrame, list[Problem]]:
     problems = []
     if frame.empty:
@@ -410,8 +425,12 @@ def _target_duplicates(frame: pd.DataFrame, f: str, cols: _Columns) -> tuple[pd.
     keep = np.ones(len(frame), dtype=bool)
     label = cols.label.get("target_value", "target_value")
     for _, grp in frame[frame.duplicated(key, keep=False)].groupby(key, sort=False):
-        first = grp.iloc[0]
-        for idx, r in grp.iloc[1:].iterrows():
+        seen: list[pd.Series] = []
+        for idx, r in grp.iterrows():
+            first = next((s for s in seen if _same_target(s, r)), None)
+            if first is None:
+                seen.append(r)
+                continue
             where = f"{r['plan']} {r['region']}/{r['indicator']} {r['target_year']}"
             if r["target_value"] == first["target_value"]:
                 keep[idx] = False
@@ -420,9 +439,11 @@ def _target_duplicates(frame: pd.DataFrame, f: str, cols: _Columns) -> tuple[pd.
                                         f"{first['row']}.", "Delete the repeated row.", "note"))
             else:
                 problems.append(Problem(f, int(r["row"]), label, f"{r['target_value']:g}",
-                                        f"Two targets for {where}: row {first['row']} says {first['target_value']:g}, "
-                                        f"row {r['row']} says {r['target_value']:g}.",
-                                        "Keep one target per plan, region, indicator and target year."))
+                                        f"Two targets for {where} with the same name, kind and direction: row "
+                                        f"{first['row']} says {first['target_value']:g}, row {r['row']} says "
+                                        f"{r['target_value']:g}.",
+                                        "Keep one of them, or tell them apart: a different name (e.g. …（确保） / "
+                                        "…（力争）), kind (level vs growth_rate) or direction (floor up, ceiling down)."))
     return frame[keep], problems
 
 

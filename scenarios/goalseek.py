@@ -149,7 +149,7 @@ def goal_seek(
     return out
 
 
-_ID_COLS = ("plan", "region", "indicator", "target_year", "name", "kind")
+_ID_COLS = ("plan", "region", "indicator", "target_year", "name", "kind", "direction")
 GOAL_SEEK_COLUMNS = [
     "plan", "region", "indicator", "name", "unit", "kind", "direction", "category", "target_year", "target_value",
     "risk", "p_attain", "uplift_needed", "p_at_solution", "add_needed", "p_add_at_solution", "years_acting",
@@ -167,7 +167,7 @@ def _target_row(row: pd.Series, targets: pd.DataFrame | None, pos: int) -> dict:
         return out
     if len(targets) > pos:
         cand = targets.iloc[pos]
-        if all(str(cand.get(c)) == str(row.get(c)) for c in ("plan", "region", "indicator", "target_year")):
+        if all(str(cand.get(c)) == str(row.get(c)) for c in _ID_COLS):
             tgt = cand.to_dict()
             tgt.update({k: v for k, v in out.items() if k not in tgt})
             return tgt

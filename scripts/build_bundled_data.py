@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from history.bundled import years_text  # noqa: E402  (one implementation of the years string)
+import found_2026_map as FOUND  # noqa: E402  (the hand mapping of found_2026.csv, next to this script)
 
 DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "history" / "data"
@@ -96,6 +97,30 @@ LOCAL_MAP = {
     "madrid_registrations_stock": (
         "madrid_trademarks", "马德里注册商标拥有量; brand-report definition, kept apart"),
 }
+# The provincial yearbook panel (china_provinces_yearbook.csv): only the three series that
+# bundled targets use (or serve as their peers) are bundled. All three are domestic counts in 件:
+# a year-end stock (in force) or a calendar-year flow (applications, grants).
+YEARBOOK_MAP = {
+    "domestic_valid_patents_in_force_invention": (
+        "invention_in_force", "国内有效发明专利 at year end, 件 = the plans' 有效发明专利数量 / 发明专利有效量"),
+    "domestic_patent_applications_granted_by_cnipa_invention": (
+        "invention_grants", "国内发明专利授权量 in the year, 件 = the plans' 发明专利授权量"),
+    "domestic_patent_applications_accepted_by_cnipa_invention": (
+        "invention_applications", "国内发明专利申请受理量 in the year, 件 = the plans' 发明专利申请量"),
+}
+# The yearbook writes regions in English (pinyin); its national total is not bundled (no target
+# and never a peer; its HK/Macao/Taiwan scope is not stated).
+YEARBOOK_REGIONS = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西", "Inner Mongolia": "内蒙古",
+    "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江", "Shanghai": "上海", "Jiangsu": "江苏",
+    "Zhejiang": "浙江", "Anhui": "安徽", "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东",
+    "Henan": "河南", "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西",
+    "Hainan": "海南", "Chongqing": "重庆", "Sichuan": "四川", "Guizhou": "贵州", "Yunnan": "云南",
+    "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃", "Qinghai": "青海", "Ningxia": "宁夏",
+    "Xinjiang": "新疆",
+}
+YEARBOOK_SKIPPED_REGIONS = {"China (national total)"}
+
 SEED_MAP = {
     "high_value_invention": ("high_value_invention_count", "same quantity as CNIPA id"),
     "gi_trademarks": ("gi_trademarks_in_force", "same quantity as CNIPA id"),
@@ -165,7 +190,9 @@ CAVEATS = {
     ("湖北省", "invention_per_10k"): "2024 value 28.16 is as of 2024-11 (cited by the Yidu plan).",
 }
 
-ORIGIN_ORDER = {"cnipa": 0, "local": 1, "seed": 2, "plan": 3}
+# Within one class of source (see OFFICIAL): the yearbook panel first (one definition for all
+# 31 provinces, 2010-2023), then the CNIPA-panel file, local series, found_2026, plan texts.
+ORIGIN_ORDER = {"yearbook": 0, "cnipa": 1, "local": 2, "found": 3, "seed": 4, "plan": 5}
 OFFICIAL = re.compile(r"jianbao|统计年报|Statistical Yearbook|科技统计简表|统计快报|statistical yearbook", re.I)
 ROUNDED = re.compile(r"\[ROUNDED\]|rounded|\[APPROX\]|\[LOWER-BOUND\]|chart", re.I)
 MAGNITUDE = {"件": Decimal(1), "万件": Decimal(10000)}
@@ -221,6 +248,8 @@ def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
             "baseline_value": _num(r["baseline_value"]) if r["baseline_value"] else "",
             "category": r["category"], "attribute": r["attribute"], "source": r["source"], "note": r["note"],
         })
+    found_rows = _read(shared / "found_2026.csv")
+    targets += _found_targets(found_rows)
     # Stable sort by plan keeps each plan's own table order.
     targets.sort(key=lambda t: t["plan"])
     plan_regions = {t["region"] for t in targets}
@@ -242,6 +271,32 @@ def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
         cls = 0 if OFFICIAL.search(r["source_url"] + " " + own) else 2
         obs.append(_obs(region, ind, r["year"], r["value"], UNITS.get(r["unit"], r["unit"]),
                         r["source_url"], note, role, "cnipa", cls, base))
+
+    for r in _read(shared / "china_provinces_yearbook.csv"):
+        ind = r["unique_id"].split("|")[-1]
+        if ind not in YEARBOOK_MAP or r["region"] in YEARBOOK_SKIPPED_REGIONS:
+            continue
+        if r["region"] not in YEARBOOK_REGIONS:
+            raise SystemExit(f"china_provinces_yearbook.csv: unknown region {r['region']!r}; add it to YEARBOOK_REGIONS")
+        region = PROVINCES[YEARBOOK_REGIONS[r["region"]]]
+        role = "plan" if region in plan_regions else "peer"
+        note = f"China Statistical Yearbook on Science and Technology ({r['indicator']}, unit {r['unit']})"
+        obs.append(_obs(region, YEARBOOK_MAP[ind][0], r["year"], r["value"], "件", r["source"], note, role,
+                        "yearbook", 0))
+
+    for r in found_rows:
+        if _found_target_row(r):
+            continue
+        key = _found_key(r)
+        if key in FOUND.SKIPPED:
+            continue
+        if key not in FOUND.SERIES:
+            raise SystemExit(f"found_2026.csv: row {key} is not mapped; add it to scripts/found_2026_map.py")
+        region, base, reason = FOUND.SERIES[key]
+        ind, role = (f"{base}__{reason}", "auxiliary") if reason else (base, _role(region, plan_regions))
+        note = f"{r['caveat']} | text: {r['snippet']}" if r["caveat"] else f"text: {r['snippet']}"
+        obs.append(_obs(region, ind, r["year"], r["value"], _unit_for(base, r["unit"]), r["source_url"], note,
+                        role, "found", 2, base))
 
     for r in _read(shared / "local_series.csv"):
         base = LOCAL_MAP.get(r["indicator"], (r["indicator"], ""))[0]
@@ -299,9 +354,13 @@ def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
         groups[(o["region"], o["indicator"], o["year"])].append(o)
     rows = []
     conflicts = []
+    overlap = {"n": 0, "agree": 0}  # yearbook values that another source also gives
     for key in sorted(groups):
         cands = sorted(groups[key], key=lambda o: o["rank"])
         best = cands[0]
+        if best["origin"] == "yearbook" and len(cands) > 1:
+            overlap["n"] += 1
+            overlap["agree"] += all(_same(best, o) for o in cands[1:])
         for other in cands[1:]:
             best["also"].extend(other["also"])
             if _same(best, other):
@@ -345,8 +404,50 @@ def build(shared: Path) -> tuple[list[dict], list[dict], dict]:
             "unit": o["unit"], "source": o["source"], "note": " ".join(note.split()), "role": o["role"],
         })
     out.sort(key=lambda r: (r["region"], r["indicator"], int(r["year"])))
-    facts = {"conflicts": conflicts, "moves": moves, "skipped_baselines": skipped_baselines}
+    facts = {"conflicts": conflicts, "moves": moves, "skipped_baselines": skipped_baselines, "overlap": overlap}
     return targets, out, facts
+
+
+def _role(region: str, plan_regions: set) -> str:
+    return "plan" if region in plan_regions else "peer"
+
+
+def _found_target_row(r: dict) -> bool:
+    return r["indicator_zh"].endswith(FOUND.TARGET_MARKERS)
+
+
+def _found_key(r: dict) -> tuple[str, str, str]:
+    year = r["year"]
+    if r["caveat"].startswith(FOUND.PARTIAL_KEY_TAG) and (r["region"], r["indicator_zh"], f"{year}/partial") in FOUND.SERIES:
+        year = f"{year}/partial"
+    return r["region"], r["indicator_zh"], year
+
+
+def _found_targets(rows: list[dict]) -> list[dict]:
+    """The target rows of found_2026.csv as bundled plan targets (scripts/found_2026_map.py)."""
+    out = []
+    for r in rows:
+        if not _found_target_row(r):
+            continue
+        key = _found_key(r)
+        if key in FOUND.TARGETS_SKIPPED:
+            continue
+        if key not in FOUND.TARGETS:
+            raise SystemExit(f"found_2026.csv: target row {key} is not mapped; add it to scripts/found_2026_map.py")
+        plan, ind, kind, direction, strict, category = FOUND.TARGETS[key]
+        region, _title, baseline_year = FOUND.PLANS[plan]
+        name = r["indicator_zh"]
+        for marker in FOUND.TARGET_MARKERS:
+            name = name.removesuffix(marker)
+        out.append({
+            "plan": plan, "region": region, "indicator": ind, "name": name, "unit": r["unit"], "kind": kind,
+            "direction": direction, "strict": strict, "target_year": r["year"], "target_value": _num(r["value"]),
+            "baseline_year": str(baseline_year), "baseline_value": "", "category": category, "attribute": "",
+            "source": r["source_url"],
+            "note": f"{r['caveat']} | text: {r['snippet']} | baseline year {baseline_year}: the year before the "
+                    "plan period (no baseline value stated; the series' value of that year is used)",
+        })
+    return out
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -384,12 +485,15 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
     add("# Bundled data: plan targets and historical series")
     add("")
     add("Generated by `python scripts/build_bundled_data.py` from `../shared/data` (plan_targets.csv, "
-        "seed_observations.csv, local_series.csv, cnipa_provinces.csv and their *_SOURCES.md). "
+        "seed_observations.csv, local_series.csv, cnipa_provinces.csv, china_provinces_yearbook.csv, found_2026.csv "
+        "and their *_SOURCES.md; found_2026.csv row by row through scripts/found_2026_map.py). "
         "Do not edit by hand: change the script and re-run it (output is byte-identical for the same input). "
         "`python scripts/build_bundled_data.py --shared DIR --out DIR` writes elsewhere.")
     add("")
-    add(f"* `targets.csv`: {len(targets)} targets of {len({t['plan'] for t in targets})} plans, copied from "
-        "plan_targets.csv (ids, names, units and values unchanged; rows grouped by plan, each plan in its own table order).")
+    n_found = sum(t["plan"] in FOUND.PLANS for t in targets)
+    add(f"* `targets.csv`: {len(targets)} targets of {len({t['plan'] for t in targets})} plans: "
+        f"{len(targets) - n_found} copied from plan_targets.csv (ids, names, units and values unchanged) and {n_found} "
+        "from the target rows of found_2026.csv (see below); rows grouped by plan, each plan in its own table order.")
     roles = defaultdict(int)
     for r in series:
         roles[r["role"]] += 1
@@ -406,7 +510,18 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
     add("## Decisions")
     add("")
     for line in DECISIONS:
-        add(f"* {line}")
+        add(f"* {line}".format(**facts["overlap"]))
+    add("")
+    add("## Plans from found_2026.csv")
+    add("")
+    add("| plan | region | what | baseline year | targets | source |")
+    add("|---|---|---|---|---|---|")
+    for plan, (region, title, by) in FOUND.PLANS.items():
+        rows = [t for t in targets if t["plan"] == plan]
+        add(f"| {plan} | {region} | {title} | {by} | {len(rows)} | {'; '.join(sorted({t['source'] for t in rows}))} |")
+    add("")
+    add("Rows of found_2026.csv not bundled: " + "; ".join(
+        f"{r} / {i} ({why})" for (r, i, _y), why in {**FOUND.SKIPPED, **FOUND.TARGETS_SKIPPED}.items()) + ".")
     add("")
     add("## Series used by plan targets")
     add("")
@@ -418,15 +533,25 @@ def render_readme(targets: list[dict], series: list[dict], facts: dict) -> str:
         if not ys:
             continue
         rows = [r for r in by_key[key] if r["role"] == "plan"]
-        sources = sorted({r["source"] for r in rows})
+        per_source = defaultdict(int)
+        for r in rows:
+            per_source[r["source"]] += 1
+        sources = "; ".join(f"{src} ×{n}" for src, n in sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
         add(f"| {t['plan']} | {t['region']} | {t['indicator']} | {t['name']} | {rows[0]['unit']} | "
-            f"{years_text(ys)} | {len(ys)} | {'; '.join(sources)} | {CAVEATS.get(key, '')} |")
+            f"{years_text(ys)} | {len(ys)} | {sources} | {CAVEATS.get(key, '')} |")
     add("")
-    n_obs = [len(years.get((t["region"], t["indicator"]), ())) for t in targets]
-    add(f"History per target (plan-role observations of its region/indicator): "
-        f">= 5: {sum(n >= 5 for n in n_obs)}, 3-4: {sum(3 <= n < 5 for n in n_obs)}, "
-        f"2: {sum(n == 2 for n in n_obs)}, 1: {sum(n == 1 for n in n_obs)}, none: {sum(n == 0 for n in n_obs)} "
-        f"(of {len(targets)}).")
+    add("Every observation has a source (`sources`: observations per source; `targetcast show PLAN` prints the same "
+        "per target with short source names).")
+    add("")
+
+    def counts(ts: list[dict]) -> str:
+        n_obs = [len(years.get((t["region"], t["indicator"]), ())) for t in ts]
+        return (f">= 5: {sum(n >= 5 for n in n_obs)}, 3-4: {sum(3 <= n < 5 for n in n_obs)}, "
+                f"2: {sum(n == 2 for n in n_obs)}, 1: {sum(n == 1 for n in n_obs)}, none: {sum(n == 0 for n in n_obs)} "
+                f"(of {len(ts)})")
+
+    add(f"History per target (plan-role observations of its region/indicator): {counts(targets)}; "
+        f"the targets of plan_targets.csv alone: {counts([t for t in targets if t['plan'] not in FOUND.PLANS])}.")
     add("")
     add("## Targets without usable history")
     add("")
@@ -517,6 +642,30 @@ DECISIONS = [
     "exactly a value that an untagged source also gives (e.g. Zhejiang PCT 2023/2025 from zjippc, also in "
     "cnipa_provinces.csv), it is dropped and named in the kept row's note.",
     "[AS-OF ...], [ROUNDED], [APPROX], [LOWER-BOUND], [CONFLICTING-SOURCES] do not exclude a row; the note keeps the tag.",
+    "Provincial yearbook panel (china_provinces_yearbook.csv, China Statistical Yearbook on Science and Technology "
+    "via huhuaping/techme, 2010-2023): only the three series bundled targets use are bundled, for the 31 provinces: "
+    "domestic valid invention patents in force at year end -> invention_in_force, domestic invention grants -> "
+    "invention_grants, domestic invention applications accepted -> invention_applications (all 件, domestic "
+    "patentees only, the same statistics as the plans' 有效发明专利数量 / 发明专利授权量 / 发明专利申请量). 湖北省 "
+    "and 浙江省 rows are their plan series (role plan), the other provinces are peers; the national total is not "
+    "bundled (never a peer, no target). R&D, design, utility-model and plant-variety series have no bundled target.",
+    "Yearbook vs other sources for the same (region, indicator, year): the yearbook value is kept (an official "
+    "statistical table, exact, one definition for all provinces and years) and the other value is named in the "
+    "note and listed below. Of {n} yearbook values another source also gives, {agree} agree exactly; the others are rounded press figures "
+    "(e.g. Zhejiang 2020 in force: plan 20万, yearbook 199572) or provincial releases (Fujian 2020 applications "
+    "35161 vs 32929).",
+    "found_2026.csv (numbers published up to 2026, each with a verbatim snippet): every row is mapped by hand in "
+    "scripts/found_2026_map.py. Rows whose caveat says PARTIAL-YEAR, SUB-REGION, LOWER-BOUND or low confidence "
+    "(or a definition break) are auxiliary ids (`__partial`, `__subregion`, `__lowerbound`, `__caveat`), never "
+    "part of a full-year regional series; sub-regions (东湖高新区, 武汉经开区, 杭州市) sit under the parent region. "
+    "The note of each row is the file's caveat plus the snippet. The target rows become five plans (below).",
+    "Wuhan 每万户市场主体有效注册商标量 2021 (2631, the 强市 target's baseline) is kept as Wuhan's series although "
+    "the excerpt is cut right after '2631' (decimals possible, so it may understate by less than 1): like a "
+    "rounded value, not a partial or lower-bound figure; the note says so. The unattributed 2021 '发明专利1.86万件' "
+    "(授权? not stated) is invention_grants__caveat, not spliced into Wuhan's grants.",
+    "Patent transfers/licences of 湖北省 (24341, 2022) were auxiliary while no Hubei target counted them; Hubei's "
+    "2025 and 2026 work targets do, so the found_2026.csv row is the plan series and the tagged local row is dropped "
+    "as its twin.",
     "Zhejiang trademark stock: the 商标品牌发展报告 series (2016 131.6万 incl. the identical SAIC 2016 count in "
     "cnipa_provinces.csv, 2017 154.5万, 2021 198.4万) is trademarks_in_force__caveat; the plan series is 300万 (2020, "
     "plan), 447.1万 (2023), 506.7万 (2025).",

@@ -67,13 +67,17 @@ def test_every_plan_target_row_is_bundled(targets):
     src = pd.read_csv(SHARED / "plan_targets.csv", dtype=str, keep_default_na=False)
     if not len(src):  # pragma: no cover - the shared folder is part of the workspace
         pytest.skip("shared data not available")
-    got = set(zip(targets["plan"], targets["indicator"]))
+    # The five plans built from the target rows of found_2026.csv (scripts/found_2026_map.py).
+    found = {"hubei_2025", "hubei_2026", "hubei_14fyp", "wuhan_strong_city", "hubei_2030"}
+    seed = targets[~targets["plan"].isin(found)]
+    got = set(zip(seed["plan"], seed["indicator"]))
     # The one documented alias: the demo zone's id joins the city's series of the same statistic.
     alias = {("wuhan_demo_zone", "high_value_patents_per_10k"): "high_value_invention_per_10k"}
     assert got == {(p, alias.get((p, i), i)) for p, i in zip(src["plan_id"], src["indicator"])}
-    assert len(targets) == len(src) == 81
+    assert len(seed) == len(src) == 81
     assert set(targets["plan"]) == {"wuhan_14fyp", "wuhan_demo_zone", "hubei_services", "yidu_2027",
-                                    "zhejiang_14fyp", "zhejiang_13fyp"}
+                                    "zhejiang_14fyp", "zhejiang_13fyp"} | found
+    assert (targets["plan"].isin(found)).sum() == 27
 
 
 def test_no_duplicate_series_keys(series):
@@ -108,7 +112,8 @@ def test_region_names_are_unique_per_province(series):
     # One region, one name: no short CNIPA names next to the plans' full names.
     assert not regions & {"浙江", "湖北", "广西", "北京", "湖北宜都"}
     assert {"浙江省", "湖北省", "武汉市", "宜都市", "广西壮族自治区", "全国"} <= regions
-    assert set(series.loc[series["region"] == "全国", "role"]) == {"peer"}
+    # National rows are never a plan's series (a partial-year national figure is auxiliary).
+    assert set(series.loc[series["region"] == "全国", "role"]) == {"peer", "auxiliary"}
 
 
 def test_disagreeing_sources_keep_one_row_and_note_the_other(series):
@@ -174,7 +179,7 @@ def test_plans_summary_wuhan(targets, series):
     # >= 2 obs: invention_grants 9, invention_applications 6, high_value 4, pledge 4, pct 3, trademarks 2
     assert (w["n_with_history"], w["n_projectable"], w["n_none"]) == (6, 5, 8)
     assert s.loc["hubei_services", "period"] == "…–2025"
-    assert len(s) == 6
+    assert len(s) == 11
 
 
 def test_plans_summary_counts_only_plan_rows():

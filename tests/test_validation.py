@@ -242,7 +242,9 @@ def test_target_year_not_an_integer_and_missing_target_value(tmp_path):
 
 
 def test_duplicate_targets_with_different_values(tmp_path):
-    rows = add_target(plan="wuhan_14fyp", region="武汉市", indicator="invention_grants", target_value="18000")
+    # Same kind and direction as row 2 and no name of its own: the same target with another value.
+    rows = add_target(plan="wuhan_14fyp", region="武汉市", indicator="invention_grants", target_value="18000",
+                      kind="annual", direction="up")
     exc = targets_error(tmp_path, rows, "1 problem")
     e = only_error(exc)
     assert (e.row, e.column, e.value) == (6, "target_value", "18000") and "row 2 says 17000" in e.problem
