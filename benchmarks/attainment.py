@@ -485,6 +485,21 @@ def score_table(rows: pd.DataFrame, methods: list[str], *, boot: int, seed: int)
     return pd.DataFrame(out), pd.DataFrame(boots)
 
 
+def bias_table(rows: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
+    """Upward targets by ambition step (d, from slowest to fastest) and cut: observed rate and
+    each method's mean P, the view of issue 10's "targets that continue the own growth"."""
+    up = rows[rows["direction"] == "up"]
+    step = np.where(up["kind"] == "ratio", up["d"].map({d: i for i, d in enumerate(D_PP)}),
+                    up["d"].map({d: i for i, d in enumerate(D_LOG)})).astype(int)
+    out = []
+    for (length, k), g in up.groupby([up["length"], step], sort=True):
+        row = {"cut": length, "d (log /yr; pp /yr for ratios)": f"{D_LOG[k]:+.2f}; {D_PP[k]:+.2f}",
+               "targets": len(g), "obs rate": f"{g['outcome'].mean():.3f}"}
+        row.update({f"P {m}": f"{g[f'p_{m}'].mean():.3f}" for m in methods})
+        out.append(row)
+    return pd.DataFrame(out)
+
+
 def _groupings(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     pts = pd.cut(rows["n_points"], [1, 4, 8, np.inf], labels=["2-4 points", "5-8 points", "9+ points"])
     return [("all targets", pd.Series("all", index=rows.index)),
@@ -531,6 +546,10 @@ def render(rows: pd.DataFrame, methods: list[str], *, header: str, boot: int, se
         md += _md(scores[scores["set"] == st].drop(columns="set")) + [""]
     md += ["'up' columns: targets asked upward only (each threshold is asked both ways, so over all targets the "
            "observed rate and every calibrated mean P are 0.5 by construction; the upward half shows the bias).", ""]
+    for st in scores["set"].unique():
+        md += [f"**{st}: upward targets by ambition** (d = growth asked on top of the own trend; observed "
+               "attainment rate and each method's mean P)", ""]
+        md += _md(bias_table(rows[rows["set"] == st], methods)) + [""]
     md += ["**Brier(targetcast) - Brier(best other forecast method)**, 95 % series-clustered bootstrap "
            f"({boot} resamples; negative = targetcast better)", ""] + _md(boots) + [""]
     for st, t in rel.items():
@@ -602,8 +621,12 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    results = []
     try:
-        results = list(pool.map(run_unit, units) if pool else map(run_unit, units))
+        for i, res in enumerate(pool.map(run_unit, units) if pool else map(run_unit, units), 1):
+            results.append(res)
+            if i % 25 == 0 or i == len(units):
+                print(f"{i}/{len(units)} batches, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     finally:
         if pool is not None:
             pool.shutdown()
