@@ -140,6 +140,7 @@ D_PP = (-0.2, -0.1, -0.05, 0.0, 0.05, 0.1, 0.2)       # percentage points per ye
 GROWTH_WINDOW = 5   # years: own growth is measured over at most this span
 BASELINE_LAG = 2    # the rule's baseline year is origin - BASELINE_LAG
 LENGTHS = ("3", "5", "8", "all")
+SETS = ("yearbook", "m3")
 DRAWS, SEED, BOOT = 2000, 0, 1000
 S_FLOOR = 0.01      # cagr_normal: smallest sd of one-year changes
 CLIP = (0.005, 0.995)
@@ -468,10 +469,15 @@ def _md(df: pd.DataFrame) -> list[str]:
     return lines + ["| " + " | ".join(map(str, r)) + " |" for r in df.itertuples(index=False)]
 
 
+def _cell_order(key: tuple[str, str]) -> tuple[int, int]:
+    """Sets as in SETS, cuts as in LENGTHS."""
+    return SETS.index(key[0]), LENGTHS.index(key[1])
+
+
 def score_table(rows: pd.DataFrame, methods: list[str], *, boot: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per set x cut: one row per method; and the bootstrap of targetcast vs the best other."""
     out, boots = [], []
-    for (st, length), g in rows.groupby(["set", "length"], sort=False):
+    for (st, length), g in sorted(rows.groupby(["set", "length"], sort=False), key=lambda kv: _cell_order(kv[0])):
         y = g["outcome"].to_numpy(float)
         up = (g["direction"] == "up").to_numpy()
         ref = brier(g["p_base_rate"], y)
@@ -499,7 +505,8 @@ def bias_table(rows: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
     step = np.where(up["kind"] == "ratio", up["d"].map({d: i for i, d in enumerate(D_PP)}),
                     up["d"].map({d: i for i, d in enumerate(D_LOG)})).astype(int)
     out = []
-    for (length, k), g in up.groupby([up["length"], step], sort=True):
+    for (length, k), g in sorted(up.groupby([up["length"], step], sort=False),
+                                 key=lambda kv: (LENGTHS.index(kv[0][0]), kv[0][1])):
         row = {"cut": length, "d (log /yr; pp /yr for ratios)": f"{D_LOG[k]:+.2f}; {D_PP[k]:+.2f}",
                "targets": len(g), "obs rate": f"{g['outcome'].mean():.3f}"}
         row.update({f"P {m}": f"{g[f'p_{m}'].mean():.3f}" for m in methods})
@@ -604,7 +611,7 @@ def main(argv=None) -> int:
     ap.add_argument("--csv", type=Path, default=None, help="write one row per (target, method)")
     args = ap.parse_args(argv)
     try:
-        sets = _parse_list(args.sets, ("yearbook", "m3"), "sets")
+        sets = _parse_list(args.sets, SETS, "sets")
         lengths = _parse_list(args.lengths, LENGTHS, "lengths")
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -654,6 +661,7 @@ def main(argv=None) -> int:
     notes = [sf_note,
              "rule: hard 0/1, so its log score is the clipped P (0.005 / 0.995): one miss costs 5.3.",
              "cagr_normal gives P = 0.5 to every d = 0 target by construction.",
+             "anchor 'prior scale' on m3 means the generic prior built from M3 training values (m3 has no panel).",
              "base_rate: leave-one-series-out rate of the same set, cut, scale, direction, h and d; a reference "
              "(it sees other series' outcomes), not a candidate for 'best other'."]
     if dropped:
