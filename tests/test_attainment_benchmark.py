@@ -1,0 +1,102 @@
+"""Scoring functions of benchmarks/attainment.py against values worked out by hand."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "attainment.py"
+_spec = importlib.util.spec_from_file_location("attainment_benchmark", _PATH)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+
+def test_brier_is_the_mean_squared_gap():
+    # (0.1^2 + 0.2^2 + 0.5^2) / 3 = 0.30 / 3
+    assert bench.brier([0.9, 0.2, 0.5], [1, 0, 1]) == pytest.approx(0.1)
+
+
+def test_log_score_uses_the_probability_of_what_happened_and_clips():
+    # -(log 0.8 + log 0.7) / 2
+    assert bench.log_score([0.8, 0.3], [1, 0]) == pytest.approx(0.2899092476)
+    # a certain forecast that failed costs -log(0.005), not infinity
+    assert bench.log_score([1.0, 0.0], [0, 1]) == pytest.approx(5.2983173665)
+
+
+def test_reliability_bins_counts_means_and_observed_rates():
+    rel = bench.reliability([0.05, 0.15, 0.12, 0.95, 1.0], [0, 1, 0, 1, 1])
+    assert rel["n"].tolist() == [1, 2, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert rel.loc[1, "mean_p"] == pytest.approx(0.135)
+    assert rel.loc[1, "obs"] == pytest.approx(0.5)
+    assert rel.loc[9, "mean_p"] == pytest.approx(0.975)  # P = 1.0 lands in the last bin
+    assert rel.loc[0, "gap"] == pytest.approx(-0.05)
+    assert np.isnan(rel.loc[4, "obs"])
+
+
+def test_cluster_bootstrap_resamples_whole_series():
+    # two equal-sized series with mean difference 0 and 1: a resample holds 0, 1 or 2 copies
+    # of the second, so the mean is 0, 0.5 or 1 with probability 1/4, 1/2, 1/4
+    lo, hi = bench.cluster_bootstrap([0, 0, 1, 1], ["a", "a", "b", "b"], reps=2000, seed=1)
+    assert (lo, hi) == (0.0, 1.0)
+    lo, hi = bench.cluster_bootstrap([0.2, 0.4, 0.3, 0.3], ["a", "a", "b", "b"], reps=200, seed=1)
+    assert lo == pytest.approx(0.3) and hi == pytest.approx(0.3)
+
+
+def test_own_trend_is_the_cagr_over_at_most_five_years():
+    years = np.arange(2013, 2021)
+    values = 100 * 1.1 ** np.arange(8) * np.r_[10.0, 1, 1, 1, 1, 1, 1, 1]  # 2013 jump outside the window
+    assert bench.own_trend(years, values, "stock") == pytest.approx(np.log(1.1))
+    assert bench.own_trend([2018, 2019, 2020], [1.0, 1.2, 1.4], "ratio") == pytest.approx(0.2)
+    assert np.isnan(bench.own_trend([2010, 2020], [1.0, 2.0], "stock"))  # nothing within 5 years
+
+
+def test_targets_of_a_stock_growing_ten_percent():
+    t = bench.make_targets([2018, 2019, 2020], [100.0, 110.0, 121.0], "stock", 2020, {2022: 150.0, 2024: 140.0})
+    assert len(t) == 2 * 7 * 2  # h = 2, 4 observed (not 6), 7 d, up and down
+    by = {(x["h"], x["d"], x["direction"]): x for x in t}
+    on_trend = by[(2, 0.0, "up")]
+    assert on_trend["threshold"] == pytest.approx(146.41)
+    assert on_trend["outcome"] == 1 and by[(2, 0.0, "down")]["outcome"] == 0
+    assert by[(2, 0.02, "up")]["threshold"] == pytest.approx(146.41 * np.exp(0.04))
+    assert by[(2, 0.02, "up")]["outcome"] == 0  # 152.4 > 150
+    slower = by[(4, -0.05, "down")]
+    assert slower["threshold"] == pytest.approx(121 * 1.1 ** 4 * np.exp(-0.2))  # 145.04
+    assert slower["outcome"] == 1  # 140 <= 145.04
+
+
+def test_targets_of_a_ratio_move_in_percentage_points():
+    t = bench.make_targets([2018, 2019, 2020], [1.0, 1.2, 1.4], "ratio", 2020, {2022: 1.75})
+    by = {(x["d"], x["direction"]): x for x in t}
+    assert by[(0.05, "up")]["threshold"] == pytest.approx(1.9) and by[(0.05, "up")]["outcome"] == 0
+    assert by[(-0.2, "up")]["threshold"] == pytest.approx(1.4) and by[(-0.2, "up")]["outcome"] == 1
+
+
+def test_cagr_normal_probability():
+    years, values = [2018, 2019, 2020], np.exp([0.0, 0.1, 0.4])  # changes 0.1, 0.3: sd 0.1414, g 0.2
+    last = values[-1]
+    assert bench.p_cagr_normal(years, values, "annual", 4, last * np.exp(0.8), "up") == pytest.approx(0.5)
+    one_sd = last * np.exp(0.8 + np.std([0.1, 0.3], ddof=1) * 2)
+    assert bench.p_cagr_normal(years, values, "annual", 4, one_sd, "up") == pytest.approx(0.1586552539)
+    assert bench.p_cagr_normal(years, values, "annual", 4, one_sd, "down") == pytest.approx(0.8413447461)
+
+
+def test_smooth_needs_one_sign_and_steady_changes():
+    assert bench.is_smooth([1, 2, 3], [1.0, 1.1, 1.21], "stock")
+    assert not bench.is_smooth([1, 2, 3], [1.0, 1.2, 1.1], "stock")
+    assert not bench.is_smooth([1, 2, 3], [1.0, 1.01, 1.3], "stock")
+    assert not bench.is_smooth([1, 2], [1.0, 1.1], "stock")  # one change says nothing about noise
+
+
+def test_rule_status_as_a_hard_forecast():
+    case = {"kind": "stock", "origin": 2020, "baseline": 100.0, "years": np.array([2018, 2019, 2020]),
+            "values": np.array([100.0, 100.0, 100.0])}
+    # no progress after a third of the time: behind -> 0; a target already met -> 1
+    assert bench.p_rule(case, {"direction": "up", "h": 4, "threshold": 200.0}) == 0.0
+    assert bench.p_rule(case, {"direction": "up", "h": 4, "threshold": 90.0}) == 1.0
+
+
+def test_base_rate_leaves_the_series_out():
+    rows = pd.DataFrame({"set": "s", "length": "3", "kind": "stock", "direction": "up", "h": 2, "d": 0.0,
+                         "series": ["A", "A", "B", "C"], "outcome": [1, 1, 0, 1]})
+    assert bench.base_rate(rows).tolist() == pytest.approx([0.5, 0.5, 1.0, 0.5 + 1 / 6])
