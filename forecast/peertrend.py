@@ -25,14 +25,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecast.auto import combined_point, member_forecasts
+from forecast.auto import MIN_SMOOTHING_OBS, combined_point, member_forecasts
 
 #: Candidate weights on log-drift (0 = auto's median, 1 = constant growth).
 WEIGHTS = np.linspace(0.0, 1.0, 5)
 #: Years ahead scored, as far as the calibration reaches.
 MAX_H = 6
 #: Peer windows are at most this long (a 14-point series is matched by 8-point windows: few
-#: peers have 14 points before an origin with years still to score after it).
+#: peers have 14 points before an origin with years still to score after it), and shorter
+#: when the peers' histories are short (``peer_trend_weight``).
 MAX_WINDOW = 8
 #: Fewest peers and scored forecasts for a weight other than 0.
 MIN_PEERS = 3
@@ -97,19 +98,26 @@ def peer_trend_weight(panel: pd.DataFrame | None, *, region: str, indicator: str
     """
     if panel is None or panel.empty:
         return None
-    k = int(min(max(n_obs, 2), MAX_WINDOW))
     rows = panel[panel["indicator"] == indicator]
-    key = (indicator, k, int(pd.util.hash_pandas_object(rows[["region", "year", "value"]], index=False).sum()))
-    if key not in _CACHE:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        _CACHE[key] = _errors_by_region(rows, indicator, k)
-    per_region = {r: v for r, v in _CACHE[key].items() if r != region}
-    if len(per_region) < MIN_PEERS:
+    if rows.empty:
         return None
-    total = np.sum(list(per_region.values()), axis=0)
-    n = int(total[-1])
-    if n < MIN_FORECASTS:
-        return None
-    best = int(np.argmin(total[:-1]))
-    return TrendWeight(weight=float(WEIGHTS[best]), n_forecasts=n, n_peers=len(per_region))
+    digest = int(pd.util.hash_pandas_object(rows[["region", "year", "value"]], index=False).sum())
+    # Windows as long as the series (up to MAX_WINDOW); where peers have too few such windows
+    # early in their history, shorter ones, down to the shortest that runs the same members.
+    longest = int(min(max(n_obs, 2), MAX_WINDOW))
+    shortest = MIN_SMOOTHING_OBS if longest >= MIN_SMOOTHING_OBS else 2
+    for k in range(longest, shortest - 1, -1):
+        key = (indicator, k, digest)
+        if key not in _CACHE:
+            if len(_CACHE) > 512:
+                _CACHE.clear()
+            _CACHE[key] = _errors_by_region(rows, indicator, k)
+        per_region = {r: v for r, v in _CACHE[key].items() if r != region}
+        if len(per_region) < MIN_PEERS:
+            continue
+        total = np.sum(list(per_region.values()), axis=0)
+        if total[-1] < MIN_FORECASTS:
+            continue
+        best = int(np.argmin(total[:-1]))  # ties go to the smaller weight
+        return TrendWeight(weight=float(WEIGHTS[best]), n_forecasts=int(total[-1]), n_peers=len(per_region))
+    return None
