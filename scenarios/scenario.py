@@ -342,7 +342,7 @@ def load_scenarios(path) -> dict[str, Scenario]:
         doc = tomllib.loads(raw.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError(
-            f"Scenario file {file} is not valid TOML (UTF-8): {exc}. See DESIGN.md 'Scenario files' for the layout.",
+            f"Scenario file {file} is not valid TOML (UTF-8): {exc}. Start from the README's 'What-if scenarios' example: [scenario.NAME] with description, then [[scenario.NAME.adjust]] tables.",
             reason="bad_scenario_file",
         ) from exc
 

@@ -4,6 +4,10 @@ Golden data with its script: the three files are regenerated from the curated so
 ``../shared/data`` and re-running on the same input gives byte-identical files.
 
     python scripts/build_bundled_data.py [--shared ../shared/data] [--out history/data]
+    python scripts/build_bundled_data.py --check   # exit 1 if the committed files differ
+
+(``--check`` is the reproducibility check; it lives here, not in the test suite, because the
+sources are outside the repository.)
 
 Rules (issue 2 item 5; every decision is written into the generated README):
 
@@ -705,14 +709,24 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder with plan_targets.csv etc.")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default history/data)")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 if the files in --out differ from a rebuild")
     args = ap.parse_args(argv)
     targets, series, facts = build(args.shared)
-    args.out.mkdir(parents=True, exist_ok=True)
     files = {
         "targets.csv": _csv_text(targets, TARGET_COLUMNS),
         "series.csv": _csv_text(series, SERIES_COLUMNS),
         "README.md": render_readme(targets, series, facts),
     }
+    if args.check:
+        stale = [n for n, text in files.items()
+                 if not (args.out / n).exists() or (args.out / n).read_bytes() != text.encode("utf-8")]
+        if stale:
+            sys.exit(f"{', '.join(stale)} in {args.out} differ from a rebuild from {args.shared}: "
+                     f"run python scripts/build_bundled_data.py and commit the result")
+        print(f"{', '.join(files)} in {args.out} are reproduced byte for byte from {args.shared}")
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         with (args.out / name).open("w", encoding="utf-8", newline="") as fh:
             fh.write(text)

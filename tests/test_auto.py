@@ -1,4 +1,4 @@
-"""forecast.auto: point = zero-noise path, ordered quantiles, positivity, calibration."""
+"""forecast.auto: the median point, ordered quantiles, positivity, calibration."""
 import numpy as np
 import pytest
 
@@ -15,13 +15,6 @@ def _geometric(n, seed=0):
 
 def test_registry_returns_auto():
     assert isinstance(get_model("auto"), AutoModel)
-
-
-def test_zero_noise_path_equals_point():
-    y = _geometric(10)
-    m = AutoModel().fit(y, np.arange(2010, 2020))
-    point = m.predict(4)
-    assert np.allclose(m.paths_from_errors(point, np.zeros((3, 4))), point)
 
 
 def test_point_is_median_of_members():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -15,7 +16,8 @@ import cli
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["plans", "show", "validate", "template", "forecast", "backtest", "risk", "compare", "suggest"]
+# Every registered command, read from the Typer app: a new command cannot escape the help/README check.
+COMMANDS = sorted(typer.main.get_command(cli.app).commands)
 
 
 def run(*args, **kw):
@@ -142,7 +144,8 @@ def test_risk_bundled_mid_term_replay_markdown():
     res = run("risk", "wuhan_14fyp", "--as-of", 2022, "--format", "markdown", "--draws", 500)
     assert res.exit_code == 0, res.output
     assert "as_of: 2022" in res.stdout
-    assert "| plan |" in res.stdout.replace("| plan | region", "| plan |")
+    header = next(ln for ln in res.stdout.splitlines() if ln.startswith("| plan |"))
+    assert header.split("|")[1:4] == [" plan ", " region ", " indicator "], header
 
 
 def test_risk_table_renders_aligned_cjk():
@@ -242,7 +245,6 @@ def readme_commands() -> list[str]:
     return cmds
 
 
-@pytest.mark.slow
 def test_every_readme_command_runs(tmp_path, monkeypatch):
     """Every `targetcast ...` line of the README, in order (files it writes go to tmp_path)."""
     import shlex
@@ -261,6 +263,29 @@ def test_every_readme_command_runs(tmp_path, monkeypatch):
         assert res.exit_code == 0, (command, res.output)
         if args[0] == "template":
             _fill_template(Path(args[args.index("-o") + 1]))
+
+
+def test_readme_commands_write_outside_the_checkout_and_links_stay_inside():
+    """A reader who copies the README's commands leaves no file in the clone, and every link resolves in it."""
+    import shlex
+
+    outputs = []
+    for command in readme_commands():
+        args = shlex.split(command)
+        outputs += [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-o", "--output")]
+    assert outputs and all(o.startswith(("~/", "/tmp/")) for o in outputs), outputs
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)", readme):
+        if not target.startswith(("http://", "https://")):
+            assert (ROOT / target).resolve().is_relative_to(ROOT) and (ROOT / target).exists(), target
+    assert "../" not in readme, "README points outside the repository"
+
+
+def test_ci_runs_the_readme_test_command_verbatim_then_the_slow_checks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(ln for ln in readme.splitlines() if "pytest" in ln and ln.startswith("python3 -m pip"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci and ci.index("python3 -m pytest -q -m slow") > ci.index(command)
 
 
 def _fill_template(path: Path) -> None:

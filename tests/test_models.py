@@ -44,13 +44,6 @@ def test_shapes(cls):
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
-def test_zero_noise_path_equals_predict(cls):
-    m = _fit(cls)
-    zero = m._simulate(5, 3, np.random.default_rng(0), noise=False)
-    np.testing.assert_allclose(zero, np.tile(m.predict(5), (3, 1)), rtol=1e-9)
-
-
-@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.name)
 def test_same_seed_same_paths_other_seed_other_paths(cls):
     m = _fit(cls)
     a = m.simulate(3, 50, np.random.default_rng(7))
