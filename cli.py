@@ -18,6 +18,7 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -264,6 +265,18 @@ def _show_notes(*loaded) -> None:
     notes = [n for obj in loaded if obj is not None for n in getattr(obj, "notes", ())]
     if notes:
         err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
+
+
+def _warn_not_applied(keys, targets: pd.DataFrame, scenario) -> None:
+    """Say which 'down' series a scenario's all-indicator adjustments left alone (scenarios.scenario)."""
+    if not keys:
+        return
+    names = targets.assign(key=targets["region"].astype(str) + "/" + targets["indicator"].astype(str))
+    names = names.drop_duplicates("key").set_index("key")["name"] if "name" in names else pd.Series(dtype=str)
+    shown = [f"{names.get(k)} ({k})" if isinstance(names.get(k), str) and names.get(k) else k for k in keys]
+    err.print(escape(f"Warning: scenario {scenario.name!r} moves every indicator, but not {', '.join(shown)}: "
+                     "their targets are 'down' (lower is better), where a slowdown would read as an improvement. "
+                     "Name the indicator in an adjustment to move it anyway."), style="yellow")
 
 
 def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.DataFrame) -> None:
@@ -540,13 +553,18 @@ def _yr(v) -> str:
 
 def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
     name = Text(str(r.name if isinstance(r.name, str) and r.name else r.indicator))
-    latest = "—" if pd.isna(r.last_value) else f"{fmt_num(r.last_value)} ({_yr(r.last_year)})"
+    from scenarios.labels import KIND_LABELS
+
+    kind = KIND_LABELS[lang.value].get(r.kind, "")
+    # a sum or a rate shows its window, never a bare year that would read as that year's value
+    since = _yr(r.baseline_year + 1 if r.kind == "cumulative" else r.baseline_year) if kind and not pd.isna(
+        r.baseline_year) else ""
+    span = f"{since}–{_yr(r.last_year)}" if since else _yr(r.last_year)
+    latest = "—" if pd.isna(r.last_value) else f"{kind} {fmt_num(r.last_value)} ({span})".strip()
     op = {"up": "≥", "down": "≤"}.get(r.direction, "")
     if bool(r.strict):
         op = {"up": ">", "down": "<"}.get(r.direction, op)
-    target = f"{op}{fmt_num(r.target_value)} ({_yr(r.target_year)})"
-    if r.kind in ("growth_rate", "reduction", "cumulative"):
-        target += f" [{r.kind}]"
+    target = f"{kind} {op}{fmt_num(r.target_value)} ({_yr(r.target_year)})".strip()
     if pd.isna(r.p50):
         rng = "—"
     elif r.risk in ("attained", "missed"):
@@ -692,6 +710,7 @@ def risk(
     result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
                     scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
                     panel=_panel(s), targets_file=t.file, series_file=s.file)
+    _warn_not_applied(result.meta.get("scenario_not_applied"), t.frame, sc)
     extra = None
     if goal_seek:
         from scenarios.goalseek import goal_seek_table

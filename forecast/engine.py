@@ -19,6 +19,7 @@ from forecast.panel import MIN_PEERS, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.peertrend import peer_trend_weight
 from forecast.rng import series_rng
+from history.bundled import without_national_totals
 
 WEAK_EVIDENCE_MAX_OBS = 4
 # The prior is worth k0 one-year changes (6 in the shipped prior); we say a forecast
@@ -269,7 +270,7 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
     >>> fc = forecast_series(df, to_year=2025, draws=200, seed=1)
     >>> s = fc.get("A", "x")
     >>> s.years.tolist(), s.flags
-    ([2024, 2025], ('weak_evidence', 'gaps', 'panel_prior'))
+    ([2024, 2025], ('weak_evidence', 'gaps', 'generic_prior'))
     """
     if errors not in ("raise", "skip"):
         raise ForecastError(f"The 'errors' parameter must be 'raise' or 'skip'. Got {errors!r} instead.")
@@ -280,7 +281,9 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
     if as_of is not None:
         df = df[df["year"] <= int(as_of)]
     if panel is not None:
-        panel = _check_frame(panel)
+        # National totals are sums over the regions (calm, average growth): never a region's peer,
+        # whether they come from the bundled data or from the user's own file.
+        panel = _check_frame(without_national_totals(panel))
         if as_of is not None:
             panel = panel[panel["year"] <= int(as_of)]
     out, skipped = [], {}

@@ -23,13 +23,35 @@ SERIES_FILE = "bundled:series.csv"
 
 __all__ = [
     "bundled_targets", "bundled_series", "bundled_targets_frame", "bundled_series_frame", "peer_panel",
-    "NATIONAL_SCOPES", "plans_summary", "plan_detail", "years_text",
+    "NATIONAL_SCOPES", "is_national_total", "without_national_totals", "plans_summary", "plan_detail", "years_text",
 ]
 
 
 # Region labels of national totals in the bundled series (their scope as published; see
 # history/data/README.md). They are kept as data but are not peers of a province or city.
 NATIONAL_SCOPES = ("全国", "国内(含港澳台)", "国内(口径未注明)", "国内外合计")
+# How planners' own files label the country as a whole (compared after removing spaces,
+# brackets and case): the same scopes, plus common spellings.
+_NATIONAL_WORDS = ("全国", "全国合计", "全国总计", "全国总量", "中国", "我国", "国内", "国内外合计", "中华人民共和国",
+                   "china", "national", "nationwide", "nationaltotal", "prc", "全國", "全國合計")
+
+
+def is_national_total(region) -> bool:
+    """Whether a region label names the whole country (``全国``, ``国内(含港澳台)``, ``China`` ...)."""
+    text = str(region).strip()
+    if text in NATIONAL_SCOPES:
+        return True
+    key = "".join(ch for ch in text.lower() if ch.isalnum())
+    return key in _NATIONAL_WORDS or any(key.startswith(w) and "含" in text for w in ("国内", "全国"))
+
+
+def without_national_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the rows of national totals: the one filter that keeps them out of
+    every peer set (the bundled panel and a user's own series alike)."""
+    if frame is None or "region" not in frame.columns or frame.empty:
+        return frame
+    national = frame["region"].map(is_national_total).astype(bool)
+    return frame[~national.to_numpy()].reset_index(drop=True) if national.any() else frame
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -109,8 +131,7 @@ def peer_panel() -> pd.DataFrame:
     year-to-year movement far calmer than any one region's; as a "peer" it would pull a
     short regional series' growth and volatility toward the aggregate's.
     """
-    frame = bundled_series().frame
-    return frame[~frame["region"].isin(NATIONAL_SCOPES)].reset_index(drop=True)
+    return without_national_totals(bundled_series().frame)
 
 
 def years_text(years) -> str:

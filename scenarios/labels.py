@@ -64,6 +64,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "panel_prior": "借用同类地区",
         "generic_prior": "波动率取自通用先验",
         "monotone": "历史单调(路径不回落)",
+        "target_before_data": "目标年早于数据",
         "gaps": "历史有缺年",
         "no_history": "无历史数据",
         "too_short": "历史数据不足以预测",
@@ -84,6 +85,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "panel_prior": "borrowed from peers",
         "generic_prior": "volatility from the generic prior",
         "monotone": "monotone history (paths keep it)",
+        "target_before_data": "target year before the data",
         "gaps": "gaps in history",
         "no_history": "no history",
         "too_short": "too short to project",
@@ -215,3 +217,11 @@ def label(kind: str, key: str, lang: str = "zh") -> str:
         raise KeyError(f"Unknown label table {kind!r}; use one of {sorted(tables)}.")
     lang = lang if lang in ("zh", "en") else "en"
     return tables[kind][lang].get(key, key)
+
+
+#: Words for the target kinds whose quantity is not the value of one year: the table puts them
+#: before the latest value and the target so a sum or a rate never reads as a year's level.
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"cumulative": "累计", "growth_rate": "年均增速", "reduction": "降幅"},
+    "en": {"cumulative": "sum", "growth_rate": "avg growth", "reduction": "reduction"},
+}

@@ -24,7 +24,6 @@ and Practice* (3rd ed.), §5.5 on reading probabilities from simulated future sa
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Mapping
@@ -181,14 +180,6 @@ def _series_arrays(hist: pd.DataFrame) -> dict:
     return out
 
 
-def _apply_scenario(scenario, fc: Forecast, categories: dict, kinds: dict, seed: int) -> Forecast:
-    params = inspect.signature(scenario.apply).parameters
-    kwargs = {"categories": categories, "seed": seed}
-    if "kinds" in params:
-        kwargs["kinds"] = kinds
-    return scenario.apply(fc, **kwargs)
-
-
 def assess(
     targets: pd.DataFrame,
     series: pd.DataFrame,
@@ -262,7 +253,7 @@ def assess(
     if missing or not len(series):
         raise ScenarioError(
             f"The series frame ({series_file}) is empty or lacks columns {missing}; it needs region, indicator, "
-            "year, value with at least one row. Load it with history.readers.load_series.",
+            "year, value with at least one row: fill in the history (one row per indicator and year).",
             reason="no_series",
         )
     series = series.copy()
@@ -289,10 +280,19 @@ def assess(
     if as_of is None:
         as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
     as_of = int(as_of)
+    if as_of_given and len(used) and as_of > int(used["year"].max()):
+        raise ScenarioError(
+            f"as_of (--as-of) {as_of} is after the latest observation of these targets' series "
+            f"({int(used['year'].max())}), so there is nothing to replay. Use --as-of {int(used['year'].max())} "
+            "or earlier, or leave it out (each plan is then judged at the latest year of its own series).",
+            reason="as_of_after_data",
+        )
     hist = used[used["year"] <= as_of]
     full = _series_arrays(used)
     known = _series_arrays(hist)
-    peers = (panel if panel is not None else series)
+    from history.bundled import without_national_totals
+
+    peers = without_national_totals(panel if panel is not None else series)  # national totals are no region's peer
     peers = peers[peers["year"].astype(int) <= as_of]
 
     # Forecast to the last target year of the whole targets file, not of the chosen plans: the
@@ -327,14 +327,10 @@ def assess(
 
         fc = couple(fc, float(rho_used), seed=int(seed))
     if scenario is not None:
-        categories: dict = {}
-        kinds: dict = {}
-        for r in t.itertuples(index=False):
-            cat = getattr(r, "category", None)
-            if isinstance(cat, str) and cat:
-                categories.setdefault((r.region, r.indicator), set()).add(cat)
-            kinds.setdefault((r.region, r.indicator), getattr(r, "kind", "stock"))
-        fc = _apply_scenario(scenario, fc, categories, kinds, int(seed))
+        from scenarios.scenario import target_maps
+
+        categories, kinds, down = target_maps(t)
+        fc = scenario.apply(fc, categories=categories, kinds=kinds, down=down, seed=int(seed))
 
     rows, attained = [], []
     for i, tr in t.iterrows():
@@ -383,6 +379,9 @@ def assess(
         "n_targets": int(len(table)),
         "skipped": {f"{k[0]}/{k[1]}" if isinstance(k, tuple) else str(k): v for k, v in skipped.items()},
         "unit_notes": [p.problem for p in unit_notes],
+        # series whose targets are all "down", left alone by a scenario's all-indicator adjustments
+        "scenario_not_applied": sorted({f"{r}/{i}" for keys in fc.meta.get("scenario_not_applied", {}).values()
+                                        for r, i in keys}),
     }
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
                       attained_paths=attained_paths)
@@ -415,7 +414,8 @@ def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
                 as_of_by_plan={p: by_plan[p] for p in plan_order if p in by_plan},
                 n_targets=int(len(table)),
                 skipped={k: v for a in parts for k, v in a.meta.get("skipped", {}).items()},
-                unit_notes=[n for a in parts for n in a.meta.get("unit_notes", [])])
+                unit_notes=[n for a in parts for n in a.meta.get("unit_notes", [])],
+                scenario_not_applied=sorted({k for a in parts for k in a.meta.get("scenario_not_applied", [])}))
     fc = Forecast(tuple(sf for a in parts for sf in a.forecast.series), seed=parts[0].forecast.seed,
                   draws=parts[0].forecast.draws, model=parts[0].forecast.model,
                   meta={"skipped": meta["skipped"]})
@@ -429,6 +429,10 @@ _REASON_NOTES = {
     "gap_in_window": "A year needed by the target is missing inside the history: cannot be judged.",
     "no_path": "The forecast does not reach the target year.",
 }
+
+
+def _first_year(arrays) -> int | None:
+    return int(arrays[0][0]) if arrays is not None and len(arrays[0]) else None
 
 
 def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
@@ -447,6 +451,14 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
         flags.extend(sf.flags)
         notes.extend(sf.notes)
     ev = evaluate_target(tr, sf, as_of=as_of)
+    first = _first_year(full.get(key))
+    if first is not None and int(tr["target_year"]) < first:
+        # A target year before the first observation: nothing observed or simulated can judge it
+        # (most likely a typo in target_year); never a "missing year inside the history".
+        ev = dict(ev, p_attain=float("nan"), p_attain_se=float("nan"), p10=float("nan"), p50=float("nan"),
+                  p90=float("nan"), observed=False, reason="target_before_data", outcome=None, outcome_value=None)
+        notes.append(f"The target year {int(tr['target_year'])} is before the first observation ({first}) of "
+                     f"{key[0]}/{key[1]}: it cannot be judged; check target_year")
     if sf is None and years.size:
         # Too short to project, but the target year may already be observed (e.g. a plan's
         # final-year outcome as its only observation): then the outcome is known.
@@ -455,7 +467,9 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
             ev = obs
             flags.remove("too_short")
             notes.pop()
-    if ev["reason"] and ev["reason"] != "no_history":  # no_history is already flagged above
+    if ev["reason"] == "target_before_data":
+        flags.append(ev["reason"])
+    elif ev["reason"] and ev["reason"] != "no_history":  # no_history is already flagged above
         flags.append(ev["reason"])
         notes.append(_REASON_NOTES.get(ev["reason"], f"Cannot be judged ({ev['reason']})."))
     base, from_series = baseline_level(tr, sf) if sf is not None else (float("nan"), False)
@@ -463,6 +477,9 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
         flags.append("baseline_from_series")
         notes.append(f"Baseline level taken from the series' {int(tr['baseline_year'])} observation.")
     mv = midterm_view(tr, years, values, as_of=as_of, tol=tol, peers=peers)
+    if ev["reason"] == "target_before_data":  # no progress to speak of either
+        mv = dict(mv, time_progress=float("nan"), completion=float("nan"), status="n/a",
+                  required_growth=float("nan"), flags=[])
     for f in mv["flags"]:
         if f == "stale_data":
             notes.append(f"Latest observation is {mv['latest_year']}, before the as-of year {as_of}; "

@@ -25,10 +25,16 @@ the number of years the adjustment has acted by ``t``:
   ``p == 1`` (a shock with ``p < 1`` is noise, and the point is the zero-noise path).
 * ``add_per_year = a`` (in the series' unit): for a **flow** (a series whose targets are
   ``annual`` or ``cumulative``) ``x_t += a`` in every year of the window; for a **stock**
-  (everything else, and any series whose kind is unknown — DESIGN.md's default kind is
-  ``stock``) the additions accumulate: ``x_t += a * k(t)``, and the level reached by
+  (everything else, and any series whose kind is unknown — the default kind is ``stock``) the additions accumulate: ``x_t += a * k(t)``, and the level reached by
   ``to_year`` is kept afterwards.
 * ``cap`` / ``floor``: ``x_t`` is clipped to ``[floor, cap]`` in the window.
+
+An adjustment for every indicator (no ``indicator`` filter, or ``"*"``) does not move a series
+whose targets are all ``down`` (lower is better, e.g. average trial days): "growth 3 points
+slower everywhere" is written as bad news, and on such a series it would read as an
+improvement. Its growth_shift, factor, level_change and add_per_year skip that series (cap and
+floor still act) and ``meta["scenario_not_applied"]`` lists it, so the CLI can say so; name the
+indicator to move it anyway.
 
 Within one table the order is factor, growth_shift, level_change, add_per_year, then
 cap/floor (so an addition is not scaled by a slowdown, and a bound always holds). Tables
@@ -40,9 +46,10 @@ targets (``categories=`` in :meth:`Scenario.apply`).
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +69,11 @@ _YEAR_KEYS = ("from_year", "to_year", "year")
 _NUMBER_KEYS = ("growth_shift", "add_per_year", "factor", "level_change", "probability", "cap", "floor")
 _ADJUST_KEYS = _FILTER_KEYS + _YEAR_KEYS + _NUMBER_KEYS
 _SCENARIO_KEYS = ("description", "adjust")
+#: Largest values that can be meant (fractions per year / once; a multiplier): beyond them the
+#: file almost surely holds percentage points or a typo (growth_shift = 3 for "+3 个百分点").
+MAX_GROWTH_SHIFT = 0.5
+MAX_LEVEL_CHANGE = 10.0
+MAX_FACTOR = 100.0
 
 
 @dataclass(frozen=True)
@@ -93,8 +105,8 @@ class Adjustment:
             {k: getattr(self, k) for k in _ADJUST_KEYS if k not in _FILTER_KEYS}
         )
         if problems:
-            key, value, what, _fix = problems[0]
-            raise ScenarioError(f"Adjustment {key}={value!r}: {what}", reason="bad_adjustment")
+            key, value, what, fix = problems[0]
+            raise ScenarioError(f"Adjustment {key}={value!r}: {what}; {fix}", reason="bad_adjustment")
 
     def matches(self, region: str, indicator: str, categories: Mapping | None) -> bool:
         """Whether this adjustment acts on series (region, indicator)."""
@@ -117,6 +129,12 @@ class Adjustment:
             if not cats & set(self.category):
                 return False
         return True
+
+    @property
+    def moves_level(self) -> bool:
+        """Whether it pushes values up or down (as opposed to only bounding them)."""
+        return bool(self.growth_shift or self.add_per_year or self.factor != 1.0
+                    or (self.level_change and self.probability))
 
     @property
     def is_empty(self) -> bool:
@@ -156,6 +174,7 @@ class Scenario:
         *,
         categories: Mapping | None = None,
         kinds: Mapping | None = None,
+        down: Collection | None = None,
         seed: int | None = None,
     ) -> Forecast:
         """A new Forecast with this scenario's adjustments applied to the paths.
@@ -169,6 +188,9 @@ class Scenario:
         kinds : mapping (region, indicator) -> target kind, optional
             Decides flow (``annual``/``cumulative``) vs stock for ``add_per_year``; a series
             missing here is treated as a stock.
+        down : collection of (region, indicator), optional
+            Series whose targets are all ``down``: adjustments for every indicator do not move
+            them (module docstring); ``target_maps`` builds it.
         seed : int, optional
             Seed of the common shocks; default ``forecast.seed``. The shock of adjustment
             ``i`` comes from ``series_rng(seed, "scenario", name, i)``, so the same seed gives
@@ -177,13 +199,16 @@ class Scenario:
         Returns
         -------
         Forecast
-            Same series order; ``meta["scenario"]`` = name and ``meta["scenario_matched"]`` =
-            ``{adjustment index: [(region, indicator), ...]}``.
+            Same series order; ``meta["scenario"]`` = name, ``meta["scenario_matched"]`` =
+            ``{adjustment index: [(region, indicator), ...]}`` and ``meta["scenario_not_applied"]``
+            = ``{adjustment index: [(region, indicator), ...]}`` (down series a wildcard skipped).
         """
         seed = forecast.seed if seed is None else seed
         series = list(forecast.series)
         changed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         matched: dict[int, list[tuple[str, str]]] = {}
+        not_applied: dict[int, list[tuple[str, str]]] = {}
+        down = frozenset(down or ())
         n_paths = {s.n_paths for s in series if s.years.size}
         for i, adj in enumerate(self.adjustments):
             hits = [j for j, s in enumerate(series) if s.years.size and adj.matches(s.region, s.indicator, categories)]
@@ -203,17 +228,44 @@ class Scenario:
                 shocked = u < adj.probability
             for j in hits:
                 s = series[j]
+                act = adj
+                if adj.indicator is None and adj.moves_level and s.key in down:
+                    not_applied.setdefault(i, []).append(s.key)
+                    act = dataclasses.replace(adj, growth_shift=0.0, add_per_year=0.0, factor=1.0, level_change=0.0)
+                    if act.is_empty:
+                        continue
                 paths, point = changed.get(j, (s.paths, s.point))
                 is_flow = kinds is not None and kinds.get(s.key) in FLOW_KINDS
-                changed[j] = _adjust(paths, point, s.years, adj, shocked, is_flow)
+                changed[j] = _adjust(paths, point, s.years, act, shocked, is_flow)
+                _check_result(self.name, i, act, s, *changed[j])
         out = [s.with_paths(changed[j][0], point=changed[j][1]) if j in changed else s for j, s in enumerate(series)]
         meta = dict(forecast.meta)
         meta["scenario"] = self.name
         meta["scenario_matched"] = matched
+        meta["scenario_not_applied"] = not_applied
         return Forecast(tuple(out), seed=forecast.seed, draws=forecast.draws, model=forecast.model, meta=meta)
 
 
 BASELINE = Scenario("baseline", "基准情景 / no adjustment", ())
+
+
+def _check_result(name: str, i: int, adj: Adjustment, s: SeriesForecast, paths, point) -> None:
+    """Refuse an adjustment whose result cannot be meant: a series observed only above zero
+    (counts, money) whose central path is pushed to zero or below (``cap = -5``,
+    ``add_per_year = -1e9`` in the wrong unit), or paths that overflow."""
+    what = ", ".join(f"{k} = {getattr(adj, k):g}" for k in ("growth_shift", "add_per_year", "factor", "level_change",
+                                                             "cap", "floor")
+                     if getattr(adj, k) not in (None, 0.0) and not (k == "factor" and adj.factor == 1.0))
+    where = f"Scenario {name!r}, adjustment {i + 1} ({what}) on {s.region}/{s.indicator}"
+    if not (np.isfinite(paths).all() and np.isfinite(point).all()):
+        raise ScenarioError(f"{where}: the adjusted paths overflow. Use fractions (0.03 for three percentage "
+                            "points) and values of the series' size.", reason="bad_adjustment")
+    obs = np.asarray(s.obs_values, dtype=float)
+    if obs.size and (obs > 0).all() and (np.asarray(point) <= 0).any():
+        latest = f"{obs[-1]:,.6g} {s.unit or ''}".strip()
+        raise ScenarioError(f"{where}: the central path falls to {float(np.min(point)):,.6g}, but the series has only "
+                            f"positive values (latest {latest}). Values in an adjustment are in the series' unit; "
+                            "check the unit and the sign.", reason="bad_adjustment")
 
 
 def _adjust(paths, point, years, adj: Adjustment, shocked, is_flow: bool):
@@ -254,15 +306,18 @@ def _adjust(paths, point, years, adj: Adjustment, shocked, is_flow: bool):
     return paths, point
 
 
-def target_maps(targets: pd.DataFrame) -> tuple[dict, dict]:
-    """``(categories, kinds)`` for :meth:`Scenario.apply` from a targets frame.
+def target_maps(targets: pd.DataFrame) -> tuple[dict, dict, frozenset]:
+    """``(categories, kinds, down)`` for :meth:`Scenario.apply` from a targets frame (the one
+    place that decides how a series' targets shape a scenario's effect on it).
 
     categories: (region, indicator) -> frozenset of the categories of its targets.
     kinds: (region, indicator) -> ``"annual"`` when any of its targets is a flow
     (annual/cumulative), else the kind of its first target.
+    down: the (region, indicator) whose targets all have direction ``down``.
     """
     categories: dict = {}
     kinds: dict = {}
+    directions: dict = {}
     for row in targets.itertuples(index=False):
         key = (str(row.region), str(row.indicator))
         cat = getattr(row, "category", None)
@@ -274,7 +329,11 @@ def target_maps(targets: pd.DataFrame) -> tuple[dict, dict]:
             kinds[key] = "annual"
         else:
             kinds.setdefault(key, kind)
-    return categories, kinds
+        direction = getattr(row, "direction", None)
+        direction = "up" if direction is None or pd.isna(direction) else str(direction).strip().lower()
+        directions.setdefault(key, set()).add(direction)
+    down = frozenset(k for k, d in directions.items() if d == {"down"})
+    return categories, kinds, down
 
 
 # ---------------------------------------------------------------- loading TOML files
@@ -290,13 +349,23 @@ def _check_values(values: Mapping) -> list[tuple[str, object, str, str]]:
     if p is not None and not (0.0 <= p <= 1.0):
         out.append(("probability", p, "probability must be between 0 and 1", "write e.g. 0.1 for a 10 % chance"))
     f = values.get("factor")
-    if f is not None and f <= 0:
+    if f is not None and np.isfinite(f) and f <= 0:
         out.append(("factor", f, "factor must be positive", "write e.g. 0.9 for a 10 % cut"))
-    for key, example in (("growth_shift", "write -0.02 for two percentage points slower growth"),
-                         ("level_change", "write -0.2 for a 20 % fall")):
+    for key, v in values.items():
+        if isinstance(v, float) and not np.isfinite(v):
+            out.append((key, v, f"{key} must be a finite number", f"{key} = 0.1"))
+    # Fractions: -0.02 is two percentage points, so 3 (meant as "+3 个百分点") would be +300 %
+    # a year and 1e300 overflows every path. Bounds wide enough for anything a plan means.
+    for key, hi, example in (("growth_shift", MAX_GROWTH_SHIFT, "write -0.02 for two percentage points slower growth, 0.03 for three faster"),
+                             ("level_change", MAX_LEVEL_CHANGE, "write -0.2 for a 20 % fall, 0.5 for a 50 % rise")):
         v = values.get(key)
-        if v is not None and v <= -1.0:
+        if v is not None and np.isfinite(v) and v <= -1.0:
             out.append((key, v, f"{key} must be greater than -1 (it is a fraction)", example))
+        elif v is not None and np.isfinite(v) and v > hi:
+            out.append((key, v, f"{key} = {v:g} means {v * 100:.4g} % (it is a fraction); at most {hi:g} is accepted", example))
+    if f is not None and np.isfinite(f) and f > MAX_FACTOR:
+        out.append(("factor", f, f"factor {f:g} multiplies the paths {f:g}-fold; at most {MAX_FACTOR:g} is accepted",
+                    "write e.g. 1.1 for 10 % more"))
     cap, floor = values.get("cap"), values.get("floor")
     if cap is not None and floor is not None and floor > cap:
         out.append(("floor", floor, f"floor {floor} is above cap {cap}", "swap them"))

@@ -230,7 +230,8 @@ def test_cli_panel_uses_regional_peers_plus_the_users_series():
     mine = pd.DataFrame({"region": ["全国", "全国", "湖北省"], "indicator": ["x", "x", "pct_applications"],
                          "year": [2020, 2021, 2018], "value": [1.0, 2.0, 99999.0]})
     panel = cli._panel(SimpleNamespace(file="mine.csv", frame=mine))
-    # the user's own series stays (even a national one); the bundled national totals do not
+    # the bundled national totals are left out here; the user's (全国/x) stay as data and the engine
+    # drops them from every peer set (tests/test_answers.py)
     assert (panel["indicator"] == "x").sum() == 2
     assert not ((panel["region"] == "全国") & (panel["indicator"] != "x")).any()
     # where the user and the bundled data give the same region and year, the user's value wins

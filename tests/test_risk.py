@@ -204,7 +204,7 @@ def test_scenario_is_applied_to_the_paths(fake_engine):
     class Halve:
         name = "halve"
 
-        def apply(self, forecast, *, categories=None, seed=None):
+        def apply(self, forecast, *, categories=None, **_):
             self.categories = categories
             return forecast.replace_series([s.with_paths(s.paths * 0.5) for s in forecast])
 

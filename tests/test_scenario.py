@@ -175,8 +175,11 @@ def test_target_maps():
 
     t = pd.DataFrame({"region": ["a", "a", "b"], "indicator": ["x", "x", "y"], "category": ["c1", "c2", "c3"],
                       "kind": ["stock", "cumulative", "ratio"]})
-    cats, kinds = target_maps(t)
+    cats, kinds, down = target_maps(t)
     assert cats[("a", "x")] == {"c1", "c2"} and kinds == {("a", "x"): "annual", ("b", "y"): "ratio"}
+    assert down == frozenset()
+    t["direction"] = ["down", "up", "down"]  # a floor and a ceiling on x: not a down series
+    assert target_maps(t)[2] == {("b", "y")}
 
 
 GOOD = """
