@@ -103,9 +103,61 @@ def _table_from_rows(file: str, rows: list[tuple[int, tuple]], notes: list[Probl
         notes = notes + [Problem(file, header_row, None, None,
                                  f"Rows above row {header_row} (titles) were ignored; row {header_row} is the header.",
                                  "", "note")]
+    below = rows[header_at + 1] if header_at + 1 < len(rows) else (None, ())
+    headers, second = _two_level_header(headers, below[1])
+    if second:
+        # e.g. 地区 | 指标 | 年份 (merged over the year columns) above a row of 2018 | 2019 | ...
+        notes = notes + [Problem(file, below[0], None, None,
+                                 f"Rows {header_row} and {below[0]} are read as one two-level header "
+                                 "(the year row under a merged title).", "", "note")]
+        header_at += 1
     width = len(headers)
-    body = tuple((n, tuple(cells) + (None,) * (width - len(cells))) for n, cells in rows[header_at + 1:])
-    return RawTable(file, tuple(headers), body, header_row, tuple(notes))
+    while width and is_blank(headers[width - 1]):
+        width -= 1
+    headers = tuple(headers[:width])
+    body, outside = [], []
+    for n, cells in rows[header_at + 1:]:
+        inside = tuple(cells[:width]) + (None,) * (width - len(cells))
+        outside += [(n, c) for c in cells[width:] if not is_blank(c)]
+        if not all(is_blank(c) for c in inside):
+            body.append((n, inside))
+    if outside:
+        # a stray value right of the table (a Ctrl+End leftover) has no column to belong to
+        where = ", ".join(f"row {n}" for n, _ in outside[:5]) + (" …" if len(outside) > 5 else "")
+        notes = notes + [Problem(file, outside[0][0], None, _cell_preview(outside[0][1]),
+                                 f"{len(outside)} cell(s) right of the table's last header were ignored ({where}).",
+                                 "Delete them, or give the column a header if it holds data.", "note")]
+    return RawTable(file, headers, tuple(body), header_row, tuple(notes))
+
+
+def _cell_preview(cell) -> str:
+    if isinstance(cell, _Outside):
+        col, value = next(iter(cell.items()))
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(col)}: {value!s:.40}"
+    return f"{cell!s:.40}"
+
+
+def _two_level_header(top: tuple, below: tuple) -> tuple[tuple, bool]:
+    """Combine a header row with the row under it when that row holds the year columns of a
+    merged title cell (a wide table with a two-level header); else ``(top, False)``.
+
+    The row below counts as a header row when it names at least two years where ``top`` names
+    none, and is empty under the region and indicator columns (a data row never is)."""
+    def year_columns(cells):
+        return [i for i, c in enumerate(cells) if not is_blank(c) and year_of_header(c) is not None]
+
+    below_years = year_columns(below)
+    if len(below_years) < 2 or len(year_columns(top)) >= 2:
+        return top, False
+    keys = [i for i, c in enumerate(top) if canonical_column(c) in ("region", "indicator")]
+    if not keys or any(i < len(below) and not is_blank(below[i]) for i in keys):
+        return top, False
+    width = max(len(top), len(below))
+    top = tuple(top) + (None,) * (width - len(top))
+    below = tuple(below) + (None,) * (width - len(below))
+    return tuple(b if not is_blank(b) else t for t, b in zip(top, below)), True
 
 
 def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
@@ -140,6 +192,14 @@ def _read_csv(path: Path, file: str) -> RawTable:
     return table
 
 
+#: Widest table read from a sheet; cells further right (a stray XFD cell) are reported, not read.
+MAX_COLUMNS = 1000
+
+
+class _Outside(dict):
+    """Column number -> value of a row's cells beyond ``MAX_COLUMNS`` (kept for the message)."""
+
+
 def _xlsx_cell(cell):
     value = getattr(cell, "value", None)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -150,34 +210,99 @@ def _xlsx_cell(cell):
     return value
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> RawTable:
+def _open_workbook(path: Path, file: str, *, data_only: bool):
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises several types for a damaged file
         raise DataError(f"{file} cannot be opened as .xlsx: {exc}", [Problem(
             file, None, None, None, f"Cannot open as an .xlsx workbook ({type(exc).__name__}: {exc}).",
             "Open it in Excel and save it again as .xlsx, or export the sheet as CSV UTF-8.")]) from None
+
+
+def _sheet_cells(ws) -> dict[int, dict[int, object]]:
+    """Row -> column -> raw cell of every non-empty cell.
+
+    The stored dimension may be A1:XFD1048576 (one stray cell, a Ctrl+End leftover); it is
+    forgotten and only the cells that exist are read (17 billion padded cells otherwise)."""
+    ws.reset_dimensions()
+    out: dict[int, dict[int, object]] = {}
+    for n, row in enumerate(ws.iter_rows(), start=1):
+        cells = {c.column: c for c in row if getattr(c, "value", None) is not None}
+        if cells:
+            out[n] = cells
+    return out
+
+
+def _is_formula(cell) -> bool:
+    return getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
+
+
+def choose_sheet(names: list[str], kind: str | None, has_cells) -> str:
+    """The sheet every command reads from a workbook when none is named: the one named for the
+    table kind (``history`` / ``targets`` as the template writes them; either when the kind is
+    not known), else the first sheet that holds any cell (an empty cover sheet is skipped)."""
+    preferred = _PREFERRED_SHEETS.get(kind or "") or tuple(n for v in _PREFERRED_SHEETS.values() for n in v)
+    named = next((n for n in names if n.strip().lower() in preferred), None)
+    if named is not None:
+        return named
+    return next((n for n in names if has_cells(n)), names[0])
+
+
+def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> RawTable:
+    wb = _open_workbook(path, file, data_only=False)
+    notes: list[Problem] = []
     try:
         names = wb.sheetnames
-        if sheet is not None:
-            if sheet not in names:
-                near = close_matches(sheet, names)
-                raise DataError(f"{file} has no sheet '{sheet}'.", [Problem(
-                    file, None, None, sheet, f"No sheet named '{sheet}'. Sheets: {', '.join(names)}.",
-                    f"Pick one of the sheets" + (f"; did you mean '{near[0]}'?" if near else "."))])
-            ws = wb[sheet]
-        else:
-            preferred = _PREFERRED_SHEETS.get(kind or "", ())
-            chosen = next((n for n in names if n.strip().lower() in preferred), names[0])
-            ws = wb[chosen]
-        rows = [(n, tuple(_xlsx_cell(c) for c in row))
-                for n, row in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1)]
-        label = f"{file}[{ws.title}]" if len(names) > 1 else file
+        if sheet is not None and sheet not in names:
+            near = close_matches(sheet, names)
+            raise DataError(f"{file} has no sheet '{sheet}'.", [Problem(
+                file, None, None, sheet, f"No sheet named '{sheet}'. Sheets: {', '.join(names)}.",
+                "Pick one of the sheets with --sheet" + (f"; did you mean '{near[0]}'?" if near else "."))])
+        read: dict[str, dict] = {}
+
+        def cells_of(name):
+            if name not in read:
+                read[name] = _sheet_cells(wb[name])
+            return read[name]
+
+        chosen = sheet if sheet is not None else choose_sheet(names, kind, lambda n: bool(cells_of(n)))
+        cells = cells_of(chosen)
+        label = f"{file}[{chosen}]" if len(names) > 1 else file
     finally:
         wb.close()
-    return _table_from_rows(label, rows, [])
+    formulas = {(r, c): cell.value for r, row in cells.items() for c, cell in row.items() if _is_formula(cell)}
+    values = {r: {c: _xlsx_cell(cell) for c, cell in row.items()} for r, row in cells.items()}
+    if formulas:
+        # A formula's result is only in the file if a spreadsheet program saved it; a workbook
+        # written by a script has none, and the cell would read as missing without a word.
+        cached_wb = _open_workbook(path, file, data_only=True)
+        try:
+            cached = _sheet_cells(cached_wb[chosen])
+        finally:
+            cached_wb.close()
+        from openpyxl.utils import get_column_letter
+
+        for (r, c), formula in formulas.items():
+            cell = cached.get(r, {}).get(c)
+            if cell is None:
+                values[r].pop(c)
+                notes.append(Problem(label, r, get_column_letter(c), f"{formula!s:.60}",
+                                     f"Cell {get_column_letter(c)}{r} holds a formula with no saved result, so its value "
+                                     "is unknown.", "Open and save the workbook in Excel or LibreOffice (that stores "
+                                     "the results), or type the value."))
+            else:
+                values[r][c] = _xlsx_cell(cell)
+    rows = []
+    for n in sorted(values):
+        row = values[n]
+        if not row:
+            continue
+        far = max(row) > MAX_COLUMNS
+        rows.append((n, tuple(row.get(i) for i in range(1, min(max(row), MAX_COLUMNS) + 1))
+                     + ((_Outside({c: v for c, v in row.items() if c > MAX_COLUMNS}),) if far else ())))
+    return _table_from_rows(label, rows, notes)
 
 
 def template_sheets(path) -> tuple[str, str] | None:

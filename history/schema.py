@@ -7,6 +7,7 @@ are mapped here, in one place, so readers and the template agree.
 from __future__ import annotations
 
 import difflib
+import datetime
 import re
 import unicodedata
 
@@ -79,7 +80,12 @@ STRICT_VALUES: dict[str, bool] = {
     "no": False, "n": False, "false": False, "0": False, "否": False, "": False,
 }
 
-_YEAR_HEADER = re.compile(r"^(\d{4})(?:年|年度|年末|年底)?$")
+# A wide table's year column as planners write it: 2020, 2020年, '2020 年', 2020.0 (a CSV written
+# by a script), FY2020 / 2020财年, 2020年末; and a year-end date (2020-12-31, a date cell).
+_YEAR_HEADER = re.compile(r"^(?:fy|财年|年度)?_?(\d{4})(?:\.0+)?_?(?:年|年度|年末|年底|财年|年度末|fy)?$")
+_YEAR_END = re.compile(r"^(\d{4})[_/.]12(?:[_/.]31)?(?:_00:00:00)?$")
+#: A header that mentions a year but is not one of the above (2018-06-30, 2018年增速, 2018e)
+YEARISH_HEADER = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
 def clean_header(text) -> str:
@@ -104,9 +110,12 @@ def canonical_column(header) -> str:
 
 
 def year_of_header(header) -> int | None:
-    """The year a wide-table column stands for (``2020``, ``'2020年'``, ``'２０２０'``), else None."""
+    """The year a wide-table column stands for (``2020``, ``'2020年'``, ``'２０２０'``, ``'2020 年'``,
+    ``'2020.0'``, ``'FY2020'``, a year-end date ``2020-12-31``), else None."""
+    if isinstance(header, (datetime.date, datetime.datetime)):  # Excel turned the header into a date
+        return header.year if (header.month, header.day) == (12, 31) else None
     h = clean_header(header)
-    m = _YEAR_HEADER.match(h)
+    m = _YEAR_HEADER.match(h) or _YEAR_END.match(h)
     if m:
         y = int(m.group(1))
         if 1900 <= y <= 2100:

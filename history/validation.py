@@ -28,7 +28,7 @@ from history.problems import DataError, Problem
 from history.schema import (
     DIRECTION_SYNONYMS, DIRECTIONS, KIND_SYNONYMS, KINDS, NEEDS_BASELINE_YEAR, RATE_KINDS, SERIES_COLUMNS,
     SERIES_REQUIRED, SERIES_WIDE_REQUIRED, STRICT_VALUES, TARGETS_COLUMNS, TARGETS_OPTIONAL, TARGETS_REQUIRED,
-    CHINESE_LABELS, SERIES_OPTIONAL, canonical_column, clean_header, close_matches, known_headers, year_of_header,
+    CHINESE_LABELS, SERIES_OPTIONAL, canonical_column, clean_header, close_matches, known_headers, year_of_header, YEARISH_HEADER,
 )
 from history.units import clean_unit, is_non_negative_unit
 
@@ -64,6 +64,8 @@ class _Columns:
         self.years: list[tuple[int, int, str]] = []  # (position, year, header as written)
         self.problems: list[Problem] = []
         accepted = known_headers(wanted)
+        renamed: list[tuple[str, int]] = []
+        yearish: list[str] = []
         for pos, header in enumerate(raw.headers):
             written = cell_text(header).strip()
             if written == "":
@@ -82,16 +84,30 @@ class _Columns:
             elif year is not None:
                 self.years.append((pos, year, written))
                 if written != str(year):
-                    self.problems.append(Problem(
-                        raw.file, raw.header_row, written, written,
-                        f"Column header '{written}' read as year {year}.", "", "note"))
+                    renamed.append((written, year))
             else:
+                if allow_years and YEARISH_HEADER.search(written):
+                    yearish.append(written)
                 near = close_matches(clean_header(header), accepted, n=1)
                 if near and canonical_column(near[0]) not in self.index:
                     self.problems.append(Problem(
                         raw.file, raw.header_row, written, written,
                         f"Column '{written}' is not a known column and was ignored.",
                         f"Did you mean '{near[0]}'? Rename the column if so.", "note"))
+        if self.years:  # a wide table: a year-like header not read as a year would lose its values silently
+            for written in yearish:
+                self.problems.append(Problem(
+                    raw.file, raw.header_row, written, written,
+                    f"Column header '{written}' mentions a year but is not read as one, so its values would be "
+                    "dropped.", "Rename it to the year alone (e.g. 2018), or delete the column if it holds "
+                    "something else (a growth rate, a mid-year figure)."))
+        if renamed:  # one note for all of them: a wide sheet has a dozen '2018年' headers
+            shown = ", ".join(f"'{w}'" for w, _ in renamed[:3]) + (" …" if len(renamed) > 3 else "")
+            self.problems.append(Problem(
+                raw.file, raw.header_row, renamed[0][0] if len(renamed) == 1 else None, shown,
+                f"{len(renamed)} column header(s) read as years: "
+                + ", ".join(f"'{w}' → {y}" for w, y in renamed[:3]) + (" …" if len(renamed) > 3 else "") + ".",
+                "", "note"))
 
     def missing(self, raw: RawTable, required: tuple[str, ...]) -> list[Problem]:
         out = []
@@ -186,6 +202,12 @@ def check_series(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             if row_ok and year is not None:
                 records.append((region, indicator, int(year), float(vc.value), vc.unit, source, note, row, label))
     frame = pd.DataFrame(records, columns=list(SERIES_COLUMNS) + ["cell_column"])
+    if frame.empty and raw.rows and not any(p.severity == "error" for p in problems):
+        # e.g. the template before it is filled in: valid headers, indicators, no numbers
+        where = "year column" if wide else f"'{cols.label['value']}' cell"
+        problems.append(Problem(f, None, None, None, f"No values: every {where} is empty, so there is no history.",
+                                "Type the published values into the file (at least two years per indicator), "
+                                "then run again."))
     frame, more = _series_rules(frame, f, cols.label.get("unit", "unit"))
     return frame, _in_row_order(problems + more)
 

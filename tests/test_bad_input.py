@@ -1,0 +1,145 @@
+"""Bad input of the kinds a planner's workbook holds (issue 13): each is caught with a message
+naming the file, row or cell and the fix, exit code 1, no traceback — or read correctly."""
+from __future__ import annotations
+
+import datetime
+import time
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from fixtures_io import write_csv, write_xlsx  # noqa: E402
+from history.problems import DataError
+from history.readers import load_series
+from history.validation import validate_file
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(cli.app, [str(a) for a in args], env={"COLUMNS": "100"})
+
+
+def _errors(problems):
+    return [p for p in problems if p.severity == "error"]
+
+
+# --- crashes and misleading errors ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unfilled_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tpl") / "my_plan.xlsx"
+    assert run("template", "wuhan_14fyp", "-o", path).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "{t}"],
+    ["forecast", "--series", "{t}", "--to-year", "2030"],
+    ["risk", "wuhan_14fyp", "--targets", "{t}", "--series", "{t}", "--draws", "200"],
+    ["suggest", "wuhan_14fyp", "--targets", "{t}", "--series", "{t}", "--to-year", "2030", "--draws", "200"],
+    ["backtest", "--series", "{t}"],
+])
+def test_the_unfilled_template_says_it_has_no_values(unfilled_template, args):
+    res = run(*[a.format(t=unfilled_template) for a in args])
+    assert res.exit_code == 1, res.output
+    assert "No values" in res.stderr and "Traceback" not in res.output
+    assert "history.readers" not in res.output and "None" not in res.stderr
+
+
+def test_a_two_level_merged_header_is_read(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "指标", "单位", "年份", None, None])
+    ws.append([None, None, None, 2018, 2019, "2020年"])
+    ws.append(["武汉市", "grants", "件", 100, 110, 121])
+    for rng in ("A1:A2", "B1:B2", "C1:C2", "D1:F1"):
+        ws.merge_cells(rng)
+    wb.save(tmp_path / "two.xlsx")
+    h = load_series(tmp_path / "two.xlsx")
+    assert h.frame["year"].tolist() == [2018, 2019, 2020] and h.frame["value"].tolist() == [100, 110, 121]
+    assert any("two-level header" in p.problem for p in h.notes)
+
+
+def test_a_stray_cell_at_xfd1048576_neither_hangs_nor_is_lost(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["region", "indicator", "year", "value"])
+    for i in range(4):
+        ws.append(["A", "x", 2018 + i, 100 + i])
+    ws["XFD1048576"] = "x"
+    wb.save(tmp_path / "stray.xlsx")
+    start = time.perf_counter()
+    h = load_series(tmp_path / "stray.xlsx")
+    assert time.perf_counter() - start < 20
+    assert len(h.frame) == 4
+    (note,) = [p for p in h.notes if p.row == 1048576]
+    assert "XFD" in note.value and "ignored" in note.problem
+
+
+def test_a_formula_without_a_saved_result_is_named(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["region", "indicator", "year", "value"])
+    ws.append(["A", "x", 2019, 100])
+    ws.append(["A", "x", 2020, "=D2*1.1"])  # written by a script: no cached value
+    wb.save(tmp_path / "f.xlsx")
+    _, problems = validate_file(tmp_path / "f.xlsx")
+    (e,) = _errors(problems)
+    assert e.row == 3 and e.column == "D" and "formula" in e.problem and "save" in e.fix.lower()
+
+
+def test_an_empty_first_sheet_is_skipped_by_every_command_alike(tmp_path):
+    path = write_xlsx(tmp_path, "w.xlsx", [], sheet="封面",
+                      extra_sheets={"数据": [["region", "indicator", "year", "value"], ["A", "x", 2019, 1.0],
+                                             ["A", "x", 2020, 2.0]]})
+    kind, problems = validate_file(path)
+    assert kind == "series" and not _errors(problems)
+    assert len(load_series(path).frame) == 2
+
+
+# --- wide year headers ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["2019.0", "2019 年", "2019-12-31", "FY2019", "2019财年", "2019年末"])
+def test_wide_year_headers_as_planners_write_them(tmp_path, header):
+    rows = [["地区", "指标", "2018", header, "2020"], ["武汉市", "x", "1", "2", "3"]]
+    h = load_series(write_csv(tmp_path, "w.csv", rows))
+    assert h.frame["year"].tolist() == [2018, 2019, 2020]
+
+
+def test_a_date_cell_header_at_year_end_is_its_year(tmp_path):
+    rows = [["地区", "指标", datetime.datetime(2018, 12, 31), datetime.datetime(2019, 12, 31)], ["武汉市", "x", 1, 2]]
+    assert load_series(write_xlsx(tmp_path, "d.xlsx", rows)).frame["year"].tolist() == [2018, 2019]
+
+
+@pytest.mark.parametrize("header", ["2019-06-30", "2019E", "2019年上半年"])
+def test_a_year_like_header_that_is_not_a_year_is_an_error_not_a_silent_drop(tmp_path, header):
+    rows = [["地区", "指标", "2018", header, "2020"], ["武汉市", "x", "1", "2", "3"]]
+    with pytest.raises(DataError) as e:
+        load_series(write_csv(tmp_path, "w.csv", rows))
+    (err,) = e.value.errors
+    assert err.column == header and "Rename" in err.fix
+
+
+# --- scenario values that cannot be meant ----------------------------------------------------
+
+@pytest.mark.parametrize("adjust", ["cap = -5", "add_per_year = -1e9"])
+def test_scenario_values_that_cannot_be_meant_are_refused(tmp_path, adjust):
+    series = write_csv(tmp_path, "s.csv", [["region", "indicator", "year", "value", "unit"]]
+                       + [["A", "x", str(y), str(100 + 10 * i), "件"] for i, y in enumerate(range(2015, 2021))])
+    targets = write_csv(tmp_path, "t.csv", [["plan", "region", "indicator", "kind", "target_year", "target_value"],
+                                            ["p", "A", "x", "annual", "2024", "200"]])
+    toml = tmp_path / "sc.toml"
+    toml.write_text(f'[scenario.s]\ndescription = ""\n[[scenario.s.adjust]]\nindicator = "x"\n{adjust}\n',
+                    encoding="utf-8")
+    res = run("risk", "--targets", targets, "--series", series, "--scenarios", toml, "--draws", 200)
+    assert res.exit_code == 1, res.output
+    assert "A/x" in res.stderr and "unit" in res.stderr and "Traceback" not in res.output
