@@ -93,17 +93,33 @@ def fail(message: str, problems=()) -> None:
     raise typer.Exit(1)
 
 
-def problems_table(problems, title: str = "Problems") -> Table:
-    frame = problems_frame(problems)
-    t = Table(title=title, show_lines=False)
-    for col in ["severity", "file", "row", "column", "value", "problem", "fix"]:
-        t.add_column(col, overflow="fold")
-    for r in frame.itertuples(index=False):
-        style = "red" if r.severity == "error" else "yellow"
-        row = "" if r.row is None or pd.isna(r.row) else str(int(r.row))
-        t.add_row(f"[{style}]{r.severity}[/]", Text(str(r.file)), row, Text(_blank(r.column)),
-                  Text(_blank(r.value)), Text(str(r.problem)), Text(_blank(r.fix)))
-    return t
+def problems_table(problems, title: str = "Problems"):
+    """Problems as one table per file — the file named once, above its table, so paths never
+    wrap into the columns — errors first; long lists cut to a screenful with a count of the rest."""
+    from rich.console import Group
+
+    from history.problems import first_problems
+
+    by_file: dict[str, list] = {}
+    for p in problems:
+        by_file.setdefault(str(p.file), []).append(p)
+    tables = []
+    for file, found in by_file.items():
+        shown, rest = first_problems(found)
+        n_err = sum(p.severity == "error" for p in found)
+        t = Table(title=Text(f"{title}: {file} ({n_err} error(s), {len(found) - n_err} note(s))"),
+                  title_justify="left", show_lines=False,
+                  caption=Text(f"{rest}. The full list: targetcast validate FILE --format csv.") if rest else None,
+                  caption_justify="left")
+        for col, ratio in (("severity", None), ("row", None), ("column", None), ("value", 1), ("problem", 3),
+                           ("fix", 2)):
+            t.add_column(col, overflow="fold", ratio=ratio, no_wrap=col in ("severity", "row"))
+        for p in shown:
+            style = "red" if p.severity == "error" else "yellow"
+            t.add_row(Text(p.severity, style=style), "" if p.row is None else str(int(p.row)), Text(_blank(p.column)),
+                      Text(_blank(p.value)), Text(str(p.problem)), Text(_blank(p.fix)))
+        tables.append(t)
+    return Group(*tables)
 
 
 def _blank(v) -> str:
@@ -296,15 +312,30 @@ def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.Data
                       f"nothing in the targets or series, so it changes nothing. Fix the {key} id.[/]")
 
 
-def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None) -> None:
+def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None,
+                user_files: bool = False) -> None:
     """Warn (stderr) about targets (of ``plans``, default all) that match no series while a
-    close spelling does."""
-    from history.matching import likely_typos
+    close spelling does; with the user's own files, also name every other target without a
+    series (the bundled ones are listed in history/data/README.md)."""
+    from history.matching import close_key, likely_typos
+    from history.pairing import unmatched_targets
 
     if plans:
         targets = targets[targets["plan"].isin(plans)]
-    for message in likely_typos(targets, series):
-        err.print(f"[yellow]Warning: {message} Fix the name in one of the files; until then it shows as no data.[/]")
+    typos = likely_typos(targets, series)
+    for message in typos:
+        err.print(escape(f"Warning: {message} Fix the name in one of the files; until then it shows as no data."),
+                  style="yellow")
+    if user_files:
+        keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
+        missing = unmatched_targets(targets, series)
+        other = [f"{r} / {i}" for r, i in dict.fromkeys(zip(missing["region"].astype(str), missing["indicator"].astype(str)))
+                 if close_key(r, i, keys) is None]  # the close spellings were warned about above
+        if other:
+            shown = ", ".join(other[:8]) + (f" and {len(other) - 8} more" if len(other) > 8 else "")
+            err.print(escape(f"Warning: {len(other)} target indicator(s) match no series and show as no data: {shown}. "
+                             "Check the names (targetcast validate --targets T --series S lists them)."),
+                      style="yellow")
 
 
 def _panel(history) -> pd.DataFrame:
@@ -387,28 +418,43 @@ def _show_table(plan: str, frame: pd.DataFrame) -> Table:
 @app.command()
 @handle_errors
 def validate(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Series or targets files (.csv, .xlsx)."),
+    files: Optional[list[Path]] = typer.Argument(None, exists=True, dir_okay=False, help="Series or targets files (.csv, .xlsx)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file; with --series the pair is checked too."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file; with --targets the pair is checked too."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Sheet of the .xlsx FILES (default: the sheet named history/targets, else the first with data)."),
     fmt: Format = FORMAT_OPT,
 ):
-    """Check series/targets files and list every problem at once (file, row, column, value, fix)."""
-    from history.validation import validate_file
+    """Check series/targets files and list every problem at once (file, row, column, value, fix).
 
-    all_problems, summary = [], []
-    for f in files:
-        kind, problems = validate_file(f)
-        all_problems += problems
-        n_err = sum(p.severity == "error" for p in problems)
-        summary.append((str(f), kind, n_err, len(problems) - n_err))
+    With --targets T --series S, also what only the pair shows: targets that match no series,
+    units that measure different things, target years before the data."""
+    from history.readers import load_series, load_targets
+    from history.validation import validate_tables
+
+    paths = list(dict.fromkeys([*(files or []), *(p for p in (targets, series) if p is not None)]))
+    if not paths:
+        raise typer.BadParameter("give the files to check, or --targets T --series S", param_hint="FILES")
+    tables = [tab for f in paths for tab in validate_tables(f, sheet=sheet if f in (files or []) else None)]
+    if targets is not None and series is not None and not any(
+            p.severity == "error" for _, _, problems in tables for p in problems):
+        from history.pairing import check_pair
+
+        t, s = load_targets(targets), load_series(series)
+        tables.append((f"{t.file} × {s.file}", "targets × series",
+                       check_pair(t.frame, s.frame, targets_file=t.file, series_file=s.file)))
+    all_problems = [p for _, _, problems in tables for p in problems]
     frame = problems_frame(all_problems)
     n_errors = int((frame["severity"] == "error").sum()) if len(frame) else 0
     if fmt == Format.table:
+        out = err if n_errors else _stdout()
         if len(frame):
-            (_stdout() if n_errors == 0 else err).print(problems_table(all_problems))
-        for name, kind, n_err, n_note in summary:
-            mark = "[green]OK[/]" if n_err == 0 else "[red]FAILED[/]"
-            (err if n_errors else _stdout()).print(f"{mark} {name} ({kind}): {n_err} error(s), {n_note} note(s)")
+            out.print(problems_table(all_problems))
+        for label, kind, problems in tables:
+            n_err = sum(p.severity == "error" for p in problems)
+            mark = Text("OK", style="green") if n_err == 0 else Text("FAILED", style="red")
+            out.print(Text.assemble(mark, f" {label} ({kind}): {n_err} error(s), {len(problems) - n_err} note(s)"))
     else:
-        write_frame(frame, fmt, None, meta={"files": [s[0] for s in summary], "errors": n_errors})
+        write_frame(frame, fmt, None, meta={"files": [label for label, _, _ in tables], "errors": n_errors})
     if n_errors:
         raise typer.Exit(1)
 
@@ -702,7 +748,7 @@ def risk(
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame, s.frame, plan)
+    _warn_typos(t.frame, s.frame, plan, user_files=targets is not None or series is not None)
     sc = _scenario(scenarios_file, scenario)
     if sc is not None:
         _warn_unmatched_adjustments(sc, t.frame, s.frame)

@@ -23,6 +23,22 @@ def _close(name: str, known: list[str], *, prefix: bool, cutoff: float) -> str |
     return found[0] if found else None
 
 
+def close_key(region: str, indicator: str, keys: set[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (region, indicator) of ``keys`` that ``(region, indicator)`` is most likely a slip for,
+    or None (an exact match, or nothing close)."""
+    if (region, indicator) in keys:
+        return None
+    regions = sorted({r for r, _ in keys})
+    r = region if region in regions else _close(region, regions, prefix=True, cutoff=0.75)
+    if r is None:
+        return None
+    indicators = sorted(i for rr, i in keys if rr == r)
+    i = indicator if indicator in indicators else _close(indicator, indicators, prefix=False, cutoff=0.9)
+    if i is None or (r, i) == (region, indicator):
+        return None
+    return r, i
+
+
 def likely_typos(targets: pd.DataFrame, series: pd.DataFrame) -> list[str]:
     """One message per (region, indicator) of ``targets`` that has no series but a close spelling.
 
@@ -34,19 +50,13 @@ def likely_typos(targets: pd.DataFrame, series: pd.DataFrame) -> list[str]:
     ['p: 武汉 / pct_application has no series; did you mean 武汉市 / pct_applications?']
     """
     keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
-    regions = sorted({r for r, _ in keys})
     out, seen = [], set()
     for plan, region, indicator in zip(targets["plan"].astype(str), targets["region"].astype(str),
                                        targets["indicator"].astype(str)):
-        if (region, indicator) in keys or (plan, region, indicator) in seen:
+        if (plan, region, indicator) in seen:
             continue
         seen.add((plan, region, indicator))
-        r = region if region in regions else _close(region, regions, prefix=True, cutoff=0.75)
-        if r is None:
-            continue
-        indicators = sorted(i for rr, i in keys if rr == r)
-        i = indicator if indicator in indicators else _close(indicator, indicators, prefix=False, cutoff=0.9)
-        if i is None or (r, i) == (region, indicator):
-            continue
-        out.append(f"{plan}: {region} / {indicator} has no series; did you mean {r} / {i}?")
+        near = close_key(region, indicator, keys)
+        if near is not None:
+            out.append(f"{plan}: {region} / {indicator} has no series; did you mean {near[0]} / {near[1]}?")
     return out

@@ -45,3 +45,26 @@ class DataError(ValueError):
     @property
     def errors(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")
+
+
+def first_problems(problems, *, max_errors: int = 30, max_notes: int = 10) -> tuple[list[Problem], str]:
+    """The problems worth reading first — errors before notes, each in row order, at most
+    ``max_errors`` / ``max_notes`` — and one line counting the rest by severity and column
+    ("" when nothing is left out). 100,000 bad rows are then a screenful, not 23 MB."""
+    def order(p):
+        return (p.row is not None, p.row or 0)
+
+    errors = sorted((p for p in problems if p.severity == "error"), key=order)
+    notes = sorted((p for p in problems if p.severity != "error"), key=order)
+    shown = errors[:max_errors] + notes[:max_notes]
+    rest = errors[max_errors:] + notes[max_notes:]
+    if not rest:
+        return shown, ""
+    parts = []
+    for severity in ("error", "note"):
+        left = [p for p in rest if (p.severity == "error") == (severity == "error")]
+        if left:
+            by_col = pd.Series([p.column or "(file)" for p in left]).value_counts()
+            cols = ", ".join(f"{c} {n:,}" for c, n in by_col.head(5).items()) + (" …" if len(by_col) > 5 else "")
+            parts.append(f"{len(left):,} more {severity}{'s' if len(left) > 1 else ''} (by column: {cols})")
+    return shown, "… and " + "; ".join(parts)

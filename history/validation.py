@@ -506,14 +506,22 @@ def validate_file(path, *, sheet: str | None = None) -> tuple[str, list[Problem]
     Returns
     -------
     (kind, problems)
-        ``kind`` is ``"targets"`` when the header names target columns, else ``"series"``;
+        ``kind`` is ``"targets"`` when the header names target columns, else ``"series"``
+        (``"series+targets"`` for a filled-in template, whose two sheets are both checked);
         ``problems`` holds every error and note (an empty list means a clean file).
+    """
+    tables = validate_tables(path, sheet=sheet)
+    kind = "+".join(dict.fromkeys(k for _, k, _ in tables))
+    return kind, [p for _, _, problems in tables for p in problems]
 
-    Notes
-    -----
-    A file that cannot be read at all (missing, not a table) is reported as one problem.
+
+def validate_tables(path, *, sheet: str | None = None) -> list[tuple[str, str, list[Problem]]]:
+    """``[(label, kind, problems)]``, one per table checked: the file (``file[sheet]`` for a
+    workbook), ``"series"`` or ``"targets"``, and its problems.
+
+    A file that cannot be read at all (missing, not a table) is one table with one problem.
     A workbook with both a ``history`` and a ``targets`` sheet (a filled-in template) has
-    both sheets checked; the kind returned is then ``"series"``.
+    both sheets checked, each under its own label.
     """
     # Imported here because readers builds on this module.
     from history.readers import read_table, template_sheets
@@ -523,13 +531,11 @@ def validate_file(path, *, sheet: str | None = None) -> tuple[str, list[Problem]
         if both:
             # A filled-in template: the history sheet is what the user typed, but the targets
             # sheet may have been edited too, so check both (messages name the sheet).
-            kind_h, problems_h = validate_file(path, sheet=both[0])
-            kind_t, problems_t = validate_file(path, sheet=both[1])
-            return "series", problems_h + problems_t
+            return validate_tables(path, sheet=both[0]) + validate_tables(path, sheet=both[1])
     try:
         raw = read_table(path, sheet=sheet, kind=None)
     except DataError as exc:
-        return "series", list(exc.problems)
+        return [(str(path), "series", list(exc.problems))]
     if looks_like_targets(raw.headers):
-        return "targets", check_targets(raw)[1]
-    return "series", check_series(raw)[1]
+        return [(raw.file, "targets", check_targets(raw)[1])]
+    return [(raw.file, "series", check_series(raw)[1])]

@@ -143,3 +143,66 @@ def test_scenario_values_that_cannot_be_meant_are_refused(tmp_path, adjust):
     res = run("risk", "--targets", targets, "--series", series, "--scenarios", toml, "--draws", 200)
     assert res.exit_code == 1, res.output
     assert "A/x" in res.stderr and "unit" in res.stderr and "Traceback" not in res.output
+
+
+# --- validate the pair, and problems a person can read ----------------------------------------
+
+@pytest.fixture
+def pair(tmp_path):
+    series = write_csv(tmp_path, "s.csv", [["region", "indicator", "year", "value", "unit"]]
+                       + [["X", "patents", str(y), str(100 + 10 * i), "件"] for i, y in enumerate(range(2015, 2021))])
+    targets = write_csv(tmp_path, "t.csv", [
+        ["plan", "region", "indicator", "unit", "kind", "target_year", "target_value"],
+        ["p", "X", "patents", "亿元", "annual", "2024", "200"],  # 亿元 against 件
+        ["p", "X", "patent", "件", "annual", "2024", "200"],     # close to patents: a typo
+        ["p", "X", "other", "件", "annual", "2024", "200"],      # nothing close: no data
+        ["p", "X", "patents", "件", "annual", "2012", "90"],     # before the first observation
+    ])
+    return targets, series
+
+
+def test_validate_checks_the_targets_against_the_series(pair):
+    targets, series = pair
+    assert run("validate", targets).exit_code == 0 and run("validate", series).exit_code == 0
+    res = runner.invoke(cli.app, ["validate", "--targets", str(targets), "--series", str(series), "--format", "json"])
+    assert res.exit_code == 1, res.output
+    import json
+
+    rows = json.loads(res.stdout)["rows"]
+    errors = {(r["row"], r["column"]) for r in rows if r["severity"] == "error"}
+    assert errors == {(2, "unit"), (3, "indicator"), (5, "target_year")}
+    assert any(r["row"] == 4 and r["severity"] == "note" and "no data" in r["problem"] for r in rows)
+
+
+def test_risk_names_every_target_without_a_series(pair):
+    targets, series = pair
+    ok = write_csv(targets.parent, "t_ok.csv", [["plan", "region", "indicator", "kind", "target_year", "target_value"],
+                                                ["p", "X", "patents", "annual", "2024", "200"],
+                                                ["p", "X", "other", "annual", "2024", "200"]])
+    res = run("risk", "--targets", ok, "--series", series, "--draws", 200)
+    assert res.exit_code == 0, res.output
+    assert "X / other" in res.stderr and "no data" in res.stderr
+
+
+def test_a_long_problem_list_is_a_screenful_with_counts_and_the_file_named_once(tmp_path):
+    rows = [["region", "indicator", "year", "value"]] + [["A", "x", str(1900 + i % 200), "abc"] for i in range(3000)]
+    path = write_csv(tmp_path, "bad_" + "long_folder_name_" * 3 + ".csv", rows)
+    res = run("validate", path)
+    assert res.exit_code == 1
+    text = " ".join(res.stderr.split())
+    assert text.count("abc") < 100  # the first 30 errors (value and message), not 3,000 rows
+    assert "2,970 more errors" in text and "--format csv" in text
+    assert len(res.stderr) < 20_000
+    full = runner.invoke(cli.app, ["validate", str(path), "--format", "csv"])
+    assert len(pd.read_csv(__import__("io").StringIO(full.stdout))) == 3000
+
+
+def test_the_summary_names_the_sheet_and_kind_that_failed(tmp_path):
+    path = write_xlsx(tmp_path, "plan.xlsx", [["region", "indicator", "year", "value"], ["A", "x", 2020, 1.0],
+                                              ["A", "x", 2021, 2.0]], sheet="history",
+                      extra_sheets={"targets": [["plan", "region", "indicator", "target_year", "target_value"],
+                                                ["p", "A", "x", "soon", "5"]]})
+    res = run("validate", path)
+    assert res.exit_code == 1
+    assert "FAILED" in res.stderr and "[targets] (targets): 1 error(s)" in " ".join(res.stderr.split())
+    assert "[history] (series): 0 error(s)" in " ".join(res.stderr.split())
