@@ -10,7 +10,6 @@ import functools
 import json
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -18,7 +17,6 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -34,7 +32,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-err = Console(stderr=True, highlight=False)
+# markup=False everywhere: user text (a region "武汉市[/b]", a scenario "slow[/b]", a message
+# with [scenario.NAME]) is printed as written; styles are given with style= or Text.
+err = Console(stderr=True, highlight=False, markup=False)
 
 
 class Format(str, Enum):
@@ -60,7 +60,7 @@ def _width() -> int | None:
 
 def _stdout() -> Console:
     # Created per call so the stdout captured by tests (CliRunner) is the one written to.
-    return Console(highlight=False, width=_width(), soft_wrap=False)
+    return Console(highlight=False, width=_width(), soft_wrap=False, markup=False)
 
 
 def _domain_errors():
@@ -81,6 +81,9 @@ def handle_errors(fn):
             fail(str(exc), problems)
         except UnicodeDecodeError as exc:  # pragma: no cover - readers convert these to DataError
             fail(f"Cannot decode input: {exc}. Save the file as UTF-8 (Excel: 另存为 → CSV UTF-8).")
+        except OSError as exc:  # a write or read the system refused (full disk, /proc, name too long ...)
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            fail(f"{exc.strerror or exc}{where}. Nothing was written; choose another path or free some space.")
 
     return wrapper
 
@@ -89,7 +92,7 @@ def fail(message: str, problems=()) -> None:
     """Print a domain error (and its problems table) on stderr and exit 1."""
     if problems:
         err.print(problems_table(problems))
-    err.print(f"[bold red]Error:[/] {message}")
+    err.print(Text.assemble(("Error:", "bold red"), f" {message}"))
     raise typer.Exit(1)
 
 
@@ -126,6 +129,14 @@ def _blank(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def _package_modules():
+    import forecast
+    import history
+    import scenarios
+
+    return (history, forecast, scenarios)
+
+
 def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
     """Refuse to write results over an input file (input files are never modified)."""
     if output is None:
@@ -138,6 +149,12 @@ def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
         fail(f"--output {output}: no permission to write there. Choose another path.")
     if out.is_dir():
         fail(f"--output {output} is a folder; give a file name, e.g. {Path(output) / 'result.csv'}.")
+    package = [Path(m.__file__).resolve().parent for m in _package_modules()]
+    if any(out.is_relative_to(folder) for folder in package) or out == Path(__file__).resolve():
+        fail(f"--output {output} is inside the installed targetcast package (its bundled data and code); "
+             "writing there would break every later run. Choose a path outside it, e.g. ~/result.csv.")
+    if len(out.name.encode()) > 255:
+        fail(f"--output: the file name is {len(out.name.encode())} bytes long; 255 is the limit. Choose a shorter name.")
     for p in inputs:
         if p is not None and Path(p).resolve() == out:
             fail(f"--output {output} is one of the input files; input files are never overwritten. "
@@ -145,21 +162,39 @@ def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
 
 
 def _atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    # Write to a temporary file first so a failure never leaves a half-written result.
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    """Write via a temporary file in the same folder, so a failure never leaves a half-written
+    result. A symlink is followed (the link stays, its target gets the result); an existing
+    file keeps its permissions, a new one gets the umask's. Temporary files are named
+    ``.NAME.<pid>.tmp``: ones left by a killed run (dead pid) are removed by the next write."""
+    path = Path(os.path.realpath(path))
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = stale.name[len(path.name) + 2:-4]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        with open(tmp, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
-        # mkstemp creates the file 0600; a report should have the usual permissions (umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, meta: dict | None = None,
@@ -173,7 +208,7 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     if fmt == Format.table:
         items = renderables if renderables is not None else [frame_table(frame)]
         if output is not None:
-            console = Console(record=True, width=200, highlight=False, file=open(os.devnull, "w"))
+            console = Console(record=True, width=200, highlight=False, markup=False, file=open(os.devnull, "w"))
             for item in items:
                 console.print(item)
             _atomic_write(Path(output), console.export_text())
@@ -258,7 +293,7 @@ def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | No
 
 def echo_run(meta: dict) -> None:
     """Echo what is needed to repeat the run exactly (stderr)."""
-    err.print("[dim]" + " · ".join(f"{k}={v}" for k, v in meta.items() if v is not None) + "[/]")
+    err.print(" · ".join(f"{k}={v}" for k, v in meta.items() if v is not None), style="dim")
 
 
 # --------------------------------------------------------------------------- data loading
@@ -280,7 +315,7 @@ def _load_series(path: Optional[Path]):
 def _show_notes(*loaded) -> None:
     notes = [n for obj in loaded if obj is not None for n in getattr(obj, "notes", ())]
     if notes:
-        err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
+        err.print(f"{len(notes)} value(s) were normalised while reading (see `targetcast validate`).", style="yellow")
 
 
 def _warn_not_applied(keys, targets: pd.DataFrame, scenario) -> None:
@@ -290,7 +325,7 @@ def _warn_not_applied(keys, targets: pd.DataFrame, scenario) -> None:
     names = targets.assign(key=targets["region"].astype(str) + "/" + targets["indicator"].astype(str))
     names = names.drop_duplicates("key").set_index("key")["name"] if "name" in names else pd.Series(dtype=str)
     shown = [f"{names.get(k)} ({k})" if isinstance(names.get(k), str) and names.get(k) else k for k in keys]
-    err.print(escape(f"Warning: scenario {scenario.name!r} moves every indicator, but not {', '.join(shown)}: "
+    err.print((f"Warning: scenario {scenario.name!r} moves every indicator, but not {', '.join(shown)}: "
                      "their targets are 'down' (lower is better), where a slowdown would read as an improvement. "
                      "Name the indicator in an adjustment to move it anyway."), style="yellow")
 
@@ -308,8 +343,8 @@ def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.Data
             if ids is None or set(ids) & known[key]:
                 continue
             hints = "; ".join(unknown_names(list(ids), sorted(map(str, known[key]))))
-            err.print(f"[yellow]Warning: scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches "
-                      f"nothing in the targets or series, so it changes nothing. Fix the {key} id.[/]")
+            err.print(f"Warning: scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches "
+                      f"nothing in the targets or series, so it changes nothing. Fix the {key} id.", style="yellow")
 
 
 def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None,
@@ -324,7 +359,7 @@ def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[lis
         targets = targets[targets["plan"].isin(plans)]
     typos = likely_typos(targets, series)
     for message in typos:
-        err.print(escape(f"Warning: {message} Fix the name in one of the files; until then it shows as no data."),
+        err.print(f"Warning: {message} Fix the name in one of the files; until then it shows as no data.",
                   style="yellow")
     if user_files:
         keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
@@ -333,7 +368,7 @@ def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[lis
                  if close_key(r, i, keys) is None]  # the close spellings were warned about above
         if other:
             shown = ", ".join(other[:8]) + (f" and {len(other) - 8} more" if len(other) > 8 else "")
-            err.print(escape(f"Warning: {len(other)} target indicator(s) match no series and show as no data: {shown}. "
+            err.print((f"Warning: {len(other)} target indicator(s) match no series and show as no data: {shown}. "
                              "Check the names (targetcast validate --targets T --series S lists them)."),
                       style="yellow")
 
@@ -509,7 +544,7 @@ def forecast_cmd(
     fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s), errors="skip")
     skipped = fc.meta.get("skipped", {})
     for (region, indicator), why in skipped.items():
-        err.print(f"[yellow]Skipped {region}/{indicator}:[/] {why}")
+        err.print(Text.assemble((f"Skipped {region}/{indicator}:", "yellow"), f" {why}"))
     if not len(fc):
         fail("No series could be projected: " + "; ".join(skipped.values()))
     frame = fc.to_frame(levels)
@@ -752,7 +787,7 @@ def risk(
     sc = _scenario(scenarios_file, scenario)
     if sc is not None:
         _warn_unmatched_adjustments(sc, t.frame, s.frame)
-    err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
+    err.print(f"Simulating {draws:,} paths per indicator…", style="dim")
     result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
                     scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
                     panel=_panel(s), targets_file=t.file, series_file=s.file)

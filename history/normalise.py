@@ -97,7 +97,24 @@ def _known_unit(text: str) -> bool:
     return u.base in known and (not u.per or u.per in known)
 
 
-def parse_number(cell, unit: str = "") -> Cell:
+#: Largest magnitude accepted as an observation or target (1e18: beyond any indicator in any
+#: unit, 元 included). A 400-digit paste would otherwise become inf and be accepted.
+MAX_ABS_VALUE = 1e18
+
+
+def parse_number(cell, unit="") -> "Cell":
+    """Read a cell as a number (see :func:`_parse_number` for the forms accepted); values that
+    overflow or exceed ``MAX_ABS_VALUE`` are an error, never inf."""
+    out = _parse_number(cell, unit)
+    if out.value is not None and not (math.isfinite(out.value) and abs(out.value) <= MAX_ABS_VALUE):
+        raw = str(cell).strip()
+        shown = raw if len(raw) <= 24 else f"{raw[:12]}…{raw[-6:]} ({len(raw)} characters)"
+        return Cell(None, out.unit, error=f"'{shown}' is too large to be a value of this indicator.",
+                    fix="Check the cell: a pasted id, a wrong unit or a formula's overflow? Enter the value itself.")
+    return out
+
+
+def _parse_number(cell, unit: str = "") -> Cell:
     """Read a cell as a number in the row's ``unit``.
 
     Parameters

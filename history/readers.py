@@ -160,6 +160,17 @@ def _two_level_header(top: tuple, below: tuple) -> tuple[tuple, bool]:
     return tuple(b if not is_blank(b) else t for t, b in zip(top, below)), True
 
 
+def _looks_latin(data: bytes) -> bool:
+    """Whether every byte >= 0x80 stands alone between ASCII bytes (a European single-byte
+    code page), which Chinese text in GBK/GB18030 never does (its characters are byte pairs
+    with a high first byte, and common ones have both bytes high)."""
+    high = [i for i, b in enumerate(data) if b >= 0x80]
+    if not high:
+        return False
+    lone = sum(1 for i in high if (i == 0 or data[i - 1] < 0x80) and (i + 1 == len(data) or data[i + 1] < 0x80))
+    return lone == len(high)
+
+
 def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), [Problem(file, None, None, None,
@@ -168,6 +179,13 @@ def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    if _looks_latin(data):
+        # Accented letters of a European code page are lone high bytes between ASCII letters
+        # (Zürich = 5A FC 72 69 63 68); GBK Chinese always pairs them. Read as Windows-1252
+        # (a superset of Latin-1) instead of turning 'Zürich' into 'Z黵ich'.
+        return data.decode("cp1252", errors="replace"), [Problem(
+            file, None, None, None, "File read as Windows-1252 / Latin-1 (accented letters), not UTF-8.",
+            "Nothing to do if the names look right; saving as CSV UTF-8 avoids the guess.", "note")]
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

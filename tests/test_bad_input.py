@@ -206,3 +206,86 @@ def test_the_summary_names_the_sheet_and_kind_that_failed(tmp_path):
     assert res.exit_code == 1
     assert "FAILED" in res.stderr and "[targets] (targets): 1 error(s)" in " ".join(res.stderr.split())
     assert "[history] (series): 0 error(s)" in " ".join(res.stderr.split())
+
+
+# --- user text is text, never markup -------------------------------------------------------------
+
+def test_brackets_in_user_text_are_printed_as_written(tmp_path):
+    series = write_csv(tmp_path, "s.csv", [["region", "indicator", "year", "value"]]
+                       + [["武汉市[/b]", "x[red]", str(y), str(10 + y - 2015)] for y in range(2015, 2021)])
+    targets = write_csv(tmp_path, "t.csv", [["plan", "region", "indicator", "target_year", "target_value"],
+                                            ["p[/]", "武汉市[/b]", "x[red]", "2024", "20"]])
+    toml = tmp_path / "sc.toml"
+    toml.write_text('[scenario."slow[/b]"]\ndescription = "[b]放缓"\n[[scenario."slow[/b]".adjust]]\n'
+                    'indicator = "x[red]"\ngrowth_shift = -0.02\n', encoding="utf-8")
+    res = run("risk", "--targets", targets, "--series", series, "--scenarios", toml, "--draws", 200,
+              "--model", "drift")
+    assert res.exit_code == 0, res.output
+    assert "武汉市[/b]" in res.stdout and "p[/]" in res.stdout and "slow[/b]" in res.stderr
+    bad_plan = run("risk", "[/b]", "--draws", 200)
+    assert bad_plan.exit_code == 1 and "[/b]" in bad_plan.stderr and "Traceback" not in bad_plan.output
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[scenario.a\n", encoding="utf-8")
+    res = run("risk", "--scenarios", broken, "--draws", 200)
+    assert res.exit_code == 1 and "[scenario.NAME]" in " ".join(res.stderr.split())
+
+
+# --- encodings and numbers ------------------------------------------------------------------------
+
+def test_a_latin1_file_is_read_as_latin1_not_gb18030(tmp_path):
+    path = write_csv(tmp_path, "eu.csv", [["region", "indicator", "year", "value"], ["Zürich", "x", "2020", "1"],
+                                          ["Zürich", "x", "2021", "2"], ["Genève", "x", "2021", "3"]],
+                     encoding="latin-1")
+    h = load_series(path)
+    assert set(h.frame["region"]) == {"Zürich", "Genève"}
+    assert any("Latin-1" in p.problem for p in h.notes)
+    gbk = write_csv(tmp_path, "zh.csv", [["地区", "指标", "年份", "数值"], ["武汉市", "x", "2020", "1"]], encoding="gbk")
+    assert load_series(gbk).frame["region"].tolist() == ["武汉市"]
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "1" + "0" * 30, "-" + "9" * 40])
+def test_a_number_too_large_to_be_meant_is_an_error_not_inf(tmp_path, value):
+    path = write_csv(tmp_path, "s.csv", [["region", "indicator", "year", "value"], ["A", "x", "2020", "1"],
+                                         ["A", "x", "2021", value]])
+    with pytest.raises(DataError) as e:
+        load_series(path)
+    (err,) = e.value.errors
+    assert err.row == 3 and "too large" in err.problem
+
+
+# --- --output ---------------------------------------------------------------------------------------
+
+def test_output_never_lands_in_the_package_and_write_errors_are_messages(tmp_path, monkeypatch):
+    import history
+
+    inside = __import__("pathlib").Path(history.__file__).parent / "data" / "series.csv"
+    before = inside.read_bytes()
+    res = run("plans", "--format", "csv", "--output", inside)
+    assert res.exit_code == 1 and "package" in res.stderr and inside.read_bytes() == before
+    res = run("plans", "--format", "csv", "--output", tmp_path / ("x" * 300 + ".csv"))
+    assert res.exit_code == 1 and "long" in res.stderr and "Traceback" not in res.output
+
+    def full_disk(*a, **k):
+        raise OSError(28, "No space left on device", str(tmp_path / "out.csv"))
+
+    monkeypatch.setattr(cli.os, "replace", full_disk)
+    res = run("plans", "--format", "csv", "--output", tmp_path / "out.csv")
+    assert res.exit_code == 1 and "No space left" in res.stderr and "Traceback" not in res.output
+    assert not list(tmp_path.glob(".out.csv.*"))  # no temporary file left behind
+
+
+def test_output_follows_a_symlink_keeps_the_mode_and_clears_a_killed_runs_tmp_file(tmp_path):
+    import os
+
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    stale = tmp_path / ".real.csv.999999999.tmp"  # left by a run killed with -9 (no such pid)
+    stale.write_text("half", encoding="utf-8")
+    res = run("plans", "--format", "csv", "--output", link)
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink() and "wuhan_14fyp" in real.read_text(encoding="utf-8-sig")
+    assert (os.stat(real).st_mode & 0o777) == 0o640
+    assert not stale.exists()

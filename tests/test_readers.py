@@ -48,8 +48,10 @@ def test_gbk_csv_read_as_gb18030_with_note(tmp_path):
 
 
 def test_undetectable_encoding_is_refused_with_conversion_advice(tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("région,indicateur,année,valeur\nLyon,brevets,2020,12\n".encode("latin-1"))
+    # Shift-JIS: paired high bytes (not a European code page), and read as GB18030 its header
+    # names no known column. (A Latin-1 file is recognised: tests/test_bad_input.py.)
+    path = tmp_path / "sjis.csv"
+    path.write_bytes("地域名,指標名,年次,数量\n東京都,特許,2020,12\n".encode("shift_jis"))
     with pytest.raises(DataError, match="encoding") as exc:
         load_series(path)
     (problem,) = exc.value.errors
