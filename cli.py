@@ -37,6 +37,24 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, markup=False)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("targetcast")
+        except PackageNotFoundError:  # run from a checkout without installing
+            v = "(not installed)"
+        typer.echo(f"targetcast {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """targetcast — will each plan indicator reach its target, and how likely is that?"""
+
+
 class Format(str, Enum):
     table = "table"
     csv = "csv"
@@ -226,13 +244,15 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     else:
         text = markdown(frame, meta)
     if meta and fmt == Format.csv:
-        err.print(" · ".join(f"{k}={v}" for k, v in meta.items()))
+        err.print(" · ".join(f"{k}={v}" for k, v in meta.items() if k != "skipped"))
     if output is not None:
         # A CSV file gets a byte-order mark so Excel on Chinese Windows opens it as UTF-8, not GBK.
         _atomic_write(Path(output), text, encoding="utf-8-sig" if fmt == Format.csv else "utf-8")
         err.print(f"Wrote {len(frame)} rows to {output}")
     else:
-        sys.stdout.write(text)
+        # CSV on stdout gets the same byte-order mark as a CSV file: `> out.csv` then opens in
+        # Excel on Chinese Windows as UTF-8, not GBK mojibake.
+        sys.stdout.write(("\ufeff" if fmt == Format.csv else "") + text)
         sys.stdout.flush()
 
 
@@ -281,10 +301,13 @@ def fmt_pct(v, digits: int = 0) -> str:
     return f"{100 * float(v):.{digits}f}%"
 
 
-def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
+def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | None = None,
+                lang: "Lang | None" = None) -> Table:
+    from scenarios.labels import label
+
     t = Table(title=title, caption=caption)
     for col in frame.columns:
-        t.add_column(str(col), overflow="fold")
+        t.add_column(label("column", str(col), lang.value) if lang is not None else str(col), overflow="fold")
     for row in frame.itertuples(index=False):
         t.add_row(*[Text(fmt_num(v)) if isinstance(v, float) else Text("" if v is None or v is pd.NA else str(v))
                     for v in row])
@@ -391,6 +414,7 @@ def _panel(history) -> pd.DataFrame:
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
 FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
 SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed gives the same numbers.")
+LANG_OPT = typer.Option(Lang.zh, "--lang", help="Language of the table's headers and words (zh or en).")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -400,6 +424,7 @@ SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed giv
 def plans(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -410,8 +435,9 @@ def plans(
     t, s = _load_targets(targets), _load_series(series)
     frame = plans_summary(t.frame, s.frame)
     write_frame(frame, fmt, output, meta={"targets": t.file, "series": s.file},
-                renderables=[frame_table(frame, title="Plans / 规划", caption="n_with_history: ≥ 2 observations; "
-                                         "n_projectable: ≥ 3; n_none: no observation")])
+                renderables=[frame_table(frame, title="规划" if lang == Lang.zh else "Plans", lang=lang,
+                                         caption="有历史数据：≥ 2 个观测；可预测：≥ 3；无数据：没有观测" if lang == Lang.zh else
+                                         "with history: ≥ 2 observations; projectable: ≥ 3; no data: no observation")])
 
 
 @app.command()
@@ -420,6 +446,7 @@ def show(
     plan: str = typer.Argument(..., help="Plan id, e.g. wuhan_14fyp (see `targetcast plans`)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
+    lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -429,15 +456,19 @@ def show(
     _guard_output(output, [targets, series])
     t, s = _load_targets(targets), _load_series(series)
     frame = plan_detail(plan, t.frame, s.frame)
-    write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[_show_table(plan, frame)])
+    write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[_show_table(plan, frame, lang)])
 
 
-def _show_table(plan: str, frame: pd.DataFrame) -> Table:
-    t = Table(title=f"{plan} — targets and history", title_justify="left",
-              caption="⚠ fewer than 3 observations: projected only as weak evidence (2) or not at all (0–1)")
-    for col in ["indicator", "name", "unit", "kind", "baseline", "target", "latest", "n", "years observed", "sources",
-                "flag"]:
-        t.add_column(col, overflow="fold")
+def _show_table(plan: str, frame: pd.DataFrame, lang: Lang = Lang.en) -> Table:
+    from scenarios.labels import label
+
+    zh = lang == Lang.zh
+    t = Table(title=f"{plan} — " + ("目标与历史数据" if zh else "targets and history"), title_justify="left",
+              caption="⚠ 观测少于 3 个：仅作弱证据预测（2 个）或不预测（0–1 个）" if zh else
+              "⚠ fewer than 3 observations: projected only as weak evidence (2) or not at all (0–1)")
+    for col in ["indicator", "name", "unit", "kind", "baseline_value", "target_value", "latest_value", "n_obs",
+                "years", "sources", "flag"]:
+        t.add_column(label("column", col, lang.value), overflow="fold")
     for r in frame.to_dict("records"):
         base = "—" if pd.isna(r["baseline_value"]) else f"{fmt_num(r['baseline_value'])} ({_yr(r['baseline_year'])})"
         if base == "—" and not pd.isna(r["baseline_year"]):
@@ -525,6 +556,7 @@ def forecast_cmd(
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
     draws: int = typer.Option(2000, "--draws", min=100, max=200_000, help="Sample paths per series."),
     seed: int = SEED_OPT,
+    lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -541,25 +573,66 @@ def forecast_cmd(
     if end <= int(s.frame["year"].min()):
         fail(f"--to-year {end} is not after the data in {series} (years {int(s.frame['year'].min())}–{last}). "
              "Choose a later year.")
-    fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s), errors="skip")
+    with _progress("Forecasting") as tick:
+        fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s),
+                             errors="skip", progress=tick)
     skipped = fc.meta.get("skipped", {})
-    for (region, indicator), why in skipped.items():
-        err.print(Text.assemble((f"Skipped {region}/{indicator}:", "yellow"), f" {why}"))
+    _report_skipped(skipped, "--format json lists every reason (meta.skipped)")
     if not len(fc):
-        fail("No series could be projected: " + "; ".join(skipped.values()))
+        fail("No series could be projected: " + "; ".join(list(skipped.values())[:5]))
     frame = fc.to_frame(levels)
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": end, "series": str(series)}
     echo_run(meta)
+    meta["skipped"] = {f"{r}/{i}": why for (r, i), why in skipped.items()}
     tables = []
     for sf in fc:
         sub = frame[(frame.region == sf.region) & (frame.indicator == sf.indicator)]
         cols = ["year", "p50", "mean"] + [c for lv in levels for c in (f"lo_{lv}", f"hi_{lv}")]
         obs = ", ".join(f"{y}:{fmt_num(v)}" for y, v in zip(sf.obs_years[-6:], sf.obs_values[-6:]))
-        cap = f"model {sf.model} · observed {obs}"
+        cap = (f"模型 {sf.model} · 观测 {obs}" if lang == Lang.zh else f"model {sf.model} · observed {obs}")
+        if sf.flags:
+            cap += "\n" + _flag_words(";".join(sf.flags), lang)
         if sf.notes:
             cap += "\n" + "\n".join(sf.notes)
-        tables.append(frame_table(sub[cols].reset_index(drop=True), title=f"{sf.region} / {sf.indicator} {sf.unit}", caption=cap))
+        tables.append(frame_table(sub[cols].reset_index(drop=True), title=f"{sf.region} / {sf.indicator} {sf.unit}",
+                                  caption=cap, lang=lang))
     write_frame(frame, fmt, output, meta=meta, renderables=tables)
+
+
+def _report_skipped(skipped: dict, more: str, shown: int = 5) -> None:
+    """Name the series left out and why: the first few in full, then a count (217 two-line
+    warnings buried the result)."""
+    for (region, indicator), why in list(skipped.items())[:shown]:
+        err.print(Text.assemble((f"Skipped {region}/{indicator}:", "yellow"), f" {why}"))
+    if len(skipped) > shown:
+        err.print(f"… and {len(skipped) - shown:,} more series skipped; {more}.", style="yellow")
+
+
+class _progress:
+    """A progress bar on stderr for long loops (only on a terminal; 20,000 series take minutes)."""
+
+    def __init__(self, what: str):
+        self.what, self.bar, self.task = what, None, None
+
+    def __enter__(self):
+        if err.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err, transient=True)
+            self.bar.start()
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        if self.bar is None or total < 20:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task(f"{self.what} {total:,} series", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
 
 
 @app.command()
@@ -570,6 +643,7 @@ def backtest(
     horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
     draws: int = typer.Option(500, "--draws", min=100, max=20_000),
     seed: int = SEED_OPT,
+    lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -580,11 +654,20 @@ def backtest(
     s = _load_series(series)
     names = [m.strip() for m in models.split(",")] if models else None
     frame = run_backtest(s.frame, models=names, horizon=horizon, draws=draws, seed=seed)
+    skipped = frame.attrs.get("skipped", {})
+    _report_skipped(skipped, "--format json lists every reason (meta.skipped)")
+    if frame.empty:
+        fail(f"No forecast could be scored on {series}: every series is too short or too gapped for a backtest "
+             f"(see above). A backtest needs at least 5 observed years in a series.")
     meta = {"seed": seed, "draws": draws, "horizon": horizon, "series": str(series)}
     echo_run(meta)
+    meta["skipped"] = {f"{r}/{i}": why for (r, i), why in skipped.items()}
+    zh = lang == Lang.zh
     write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(
-        frame, title="Rolling-origin backtest", caption="cov_80/cov_95: share of held-out values inside the 80%/95% interval "
-        "(ideal 0.80/0.95); MASE < 1 beats the in-sample naive forecast.")])
+        frame, lang=lang, title="滚动起点回测" if zh else "Rolling-origin backtest",
+        caption="区间覆盖率：留出的观测落在 80%/95% 区间内的比例（理想值 0.80/0.95）；MASE < 1 优于样本内朴素预测。" if zh
+        else "cov 80%/95%: share of held-out values inside the 80%/95% interval (ideal 0.80/0.95); "
+        "MASE < 1 beats the in-sample naive forecast.")])
 
 
 # --------------------------------------------------------------------------- commands: risk
@@ -694,6 +777,9 @@ def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lan
                 s += (f" · 约束性指标全部达标概率 {r.p_all_binding:.2f}" if zh else f" · P(all binding met) {r.p_all_binding:.2f}")
             s += (f" · 至少80%达标概率 {r.p_at_least_80pct:.2f}" if zh else f" · P(≥80% met) {r.p_at_least_80pct:.2f}")
             lines.append(Text(s))
+    if meta.get("scenario_description"):  # what the scenario assumes, in the file's own words
+        lines.append(Text(f"{'情景' if lang == Lang.zh else 'scenario'} {meta.get('scenario')}: "
+                          f"{meta['scenario_description']}"))
     run = " · ".join(f"{k}={v}" for k, v in meta.items() if k in ("as_of", "model", "draws", "seed", "scenario", "correlation"))
     lines.append(Text(run, style="dim"))
     title = "汇总 Summary" if lang == Lang.zh else "Summary"
@@ -807,7 +893,9 @@ def risk(
     # CSV has no header block: every row carries what is needed to repeat the run.
     frame["scenario"], frame["seed"], frame["draws"] = meta.get("scenario"), seed, draws
     meta.update(targets=t.file, series=s.file)
-    echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario") if k in meta})
+    if sc is not None and sc.description:
+        meta["scenario_description"] = sc.description
+    echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario", "scenario_description") if k in meta})
     renderables = risk_tables(frame, result.portfolio, meta, lang) if fmt == Format.table else None
     if fmt == Format.table and extra is not None and len(extra):
         renderables.append(_goal_seek_table(frame, lang))
@@ -819,12 +907,18 @@ def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
     rows = frame[frame["uplift_needed"].notna() | frame.get("add_needed", pd.Series(dtype=float)).notna()]
     t = Table(title="达到80%把握还需 / What it takes to reach P ≥ 0.8" if zh else "What it takes to reach P(attain) ≥ 0.8",
               title_justify="left")
-    for c in (["规划", "指标", "每年增速再提高", "或每年增加"] if zh else ["plan", "indicator", "extra growth per year", "or add per year"]):
+    for c in (["规划", "指标", "每年增速", "或每年"] if zh else ["plan", "indicator", "growth per year", "or per year"]):
         t.add_column(c)
+    # Words carry the sign: a 'down' target (平均结案天数 ≤ 45) needs a fall, "减少 10.13 天",
+    # never "增加 −10.13 天".
+    up_word, down_word = ("再提高", "再降低") if zh else ("+", "−")
+    add_word, cut_word = ("增加", "减少") if zh else ("add", "cut")
     for r in rows.itertuples(index=False):
-        add = getattr(r, "add_needed", float("nan"))
-        t.add_row(r.plan, str(r.name or r.indicator), fmt_pct(r.uplift_needed, 1),
-                  "—" if pd.isna(add) else f"{fmt_num(add)} {r.unit or ''}")
+        g, add = r.uplift_needed, getattr(r, "add_needed", float("nan"))
+        growth = "—" if pd.isna(g) else (f"{up_word if g >= 0 else down_word} {fmt_pct(abs(g), 1)}" if zh else
+                                         f"{up_word if g >= 0 else down_word}{fmt_pct(abs(g), 1)}")
+        more = "—" if pd.isna(add) else f"{add_word if add >= 0 else cut_word} {fmt_num(abs(add))} {r.unit or ''}".strip()
+        t.add_row(str(r.plan), str(r.name or r.indicator), growth, more)
     return t
 
 
@@ -914,6 +1008,7 @@ def compare(
     draws: int = typer.Option(5_000, "--draws", min=100, max=1_000_000),
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
+    lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
@@ -934,12 +1029,21 @@ def compare(
     meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs.get("meta", {}).get("as_of", as_of),
             "scenarios": ",".join(found)}
     echo_run(meta)
-    write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, list(found))])
+    meta["scenario_descriptions"] = {n: sc.description for n, sc in found.items()}
+    table = _compare_table(frame, list(found), lang)
+    table.caption = Text("\n".join(f"{n}: {sc.description}" for n, sc in found.items() if sc.description))
+    table.caption_justify = "left"
+    write_frame(frame, fmt, output, meta=meta, renderables=[table])
 
 
-def _compare_table(frame: pd.DataFrame, names: list[str]) -> Table:
-    t = Table(title="Scenarios: P(attain) and change from baseline", title_justify="left")
-    for c in ["plan", "name", "target", "baseline"] + names:
+def _compare_table(frame: pd.DataFrame, names: list[str], lang: Lang = Lang.en) -> Table:
+    from scenarios.labels import label
+
+    t = Table(title="各情景实现概率及相对基准的变化" if lang == Lang.zh else "Scenarios: P(attain) and change from baseline",
+              title_justify="left")
+    for c in ["plan", "name", "target", "baseline"]:
+        t.add_column(label("column", c, lang.value), overflow="fold")
+    for c in names:  # the scenario names as written in the file
         t.add_column(c, overflow="fold")
     for r in frame.to_dict("records"):
         cells = [r["plan"], Text(str(r.get("name") or r["indicator"])),

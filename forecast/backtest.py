@@ -87,7 +87,8 @@ def backtest(series: pd.DataFrame, *, models: list[str] | None = None, horizon: 
     Returns
     -------
     DataFrame with model, n_series, n_forecasts, smape, mase, cov_<level>..., msis
-    (alpha 0.05), plus ``horizon`` when ``by_horizon``. Averages are over all scored
+    (alpha 0.05), plus ``horizon`` when ``by_horizon``; ``attrs["skipped"]`` maps each series
+    with no scored forecast to the reason. Averages are over all scored
     (series, origin, horizon) points; ``n_forecasts`` counts (series, origin) fits.
 
     Examples
@@ -108,8 +109,11 @@ def backtest(series: pd.DataFrame, *, models: list[str] | None = None, horizon: 
     detail = _rows(series, models, int(horizon), levels, int(min_train), int(draws), seed)
     cols = ["smape", "mase", *[f"cov_{lv}" for lv in levels], "msis"]
     keys = ["model", "horizon"] if by_horizon else ["model"]
+    skipped = _skipped(series, detail, int(min_train), int(horizon))
     if detail.empty:
-        return pd.DataFrame(columns=[*keys, "n_series", "n_forecasts", *cols])
+        out = pd.DataFrame(columns=[*keys, "n_series", "n_forecasts", *cols])
+        out.attrs["skipped"] = skipped
+        return out
     detail["series"] = detail["region"].astype(str) + "\x1f" + detail["indicator"].astype(str)
     detail["fit"] = detail["series"] + "\x1f" + detail["origin"].astype(str)
     out = detail.groupby(keys, sort=False).agg(
@@ -117,4 +121,22 @@ def backtest(series: pd.DataFrame, *, models: list[str] | None = None, horizon: 
     ).reset_index()
     order = {m: i for i, m in enumerate(models)}
     out = out.sort_values(keys, key=lambda s: s.map(order) if s.name == "model" else s).reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    return out
+
+
+def _skipped(series: pd.DataFrame, detail: pd.DataFrame, min_train: int, horizon: int) -> dict:
+    """(region, indicator) -> why no forecast of it was scored, for every series left out."""
+    scored = set() if detail.empty else set(zip(detail["region"], detail["indicator"]))
+    out = {}
+    for (region, indicator), g in series.dropna(subset=["value"]).groupby(["region", "indicator"], sort=False):
+        if (region, indicator) in scored:
+            continue
+        n = int(g["year"].nunique())
+        if n <= min_train:
+            out[(region, indicator)] = (f"only {n} observation(s); a backtest needs {min_train + 1} "
+                                        f"({min_train} to fit, then at least one to score)")
+        else:
+            out[(region, indicator)] = (f"no observed year within {horizon} year(s) after any origin (gaps), "
+                                        "or no model could be fitted")
     return out

@@ -236,7 +236,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
 def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", draws: int = 1000, seed: int = 0,
                     as_of: int | None = None, panel: pd.DataFrame | None = None,
                     bounds: dict[tuple[str, str], tuple[float, float]] | None = None,
-                    errors: str = "raise") -> Forecast:
+                    errors: str = "raise", progress=None) -> Forecast:
     """Sample paths for every (region, indicator) in ``series`` up to ``to_year``.
 
     Parameters
@@ -253,6 +253,8 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
         are modelled on the logit scale and stay inside the bounds.
     errors : "raise" (default) or "skip": skipped series are listed in
         ``Forecast.meta["skipped"]`` as {(region, indicator): message}.
+    progress : callable ``(done, total)``, optional; called after each series (a CLI shows
+        progress on many series with it).
 
     Returns
     -------
@@ -287,7 +289,10 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
         if as_of is not None:
             panel = panel[panel["year"] <= int(as_of)]
     out, skipped = [], {}
-    for (region, indicator), g in df.groupby(["region", "indicator"], sort=False):
+    groups = df.groupby(["region", "indicator"], sort=False)
+    for done, ((region, indicator), g) in enumerate(groups):
+        if progress is not None:
+            progress(done, groups.ngroups)
         try:
             out.append(_one_series(str(region), str(indicator), g, to_year=to_year, model_name=model,
                                    draws=int(draws), seed=seed, panel=panel, bounds=bounds))
@@ -295,5 +300,7 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
             if errors == "raise":
                 raise
             skipped[(str(region), str(indicator))] = str(exc)
+    if progress is not None:
+        progress(groups.ngroups, groups.ngroups)
     return Forecast(series=tuple(out), seed=int(seed), draws=int(draws), model=model,
                     meta={"skipped": skipped, "as_of": as_of, "to_year": int(to_year)})

@@ -6,6 +6,8 @@ evaluation reports use (提前实现 / 快于预期 / 基本符合预期 / 滞�
 """
 from __future__ import annotations
 
+import re
+
 STATUS_LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "achieved_early": "提前实现",
@@ -150,6 +152,35 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "range": "P10–P50–P90",
         "growth": "所需/历史增速",
         "progress": "时序/完成进度",
+        # show / plans / forecast / backtest / compare / validate tables
+        "latest_year": "最新年份",
+        "latest_value": "最新值",
+        "series_unit": "序列单位",
+        "first_year": "首年",
+        "years": "有数据的年份",
+        "too_short": "历史过短",
+        "sources": "来源",
+        "flag": "提示",
+        "period": "规划期",
+        "n_targets": "目标数",
+        "n_with_history": "有历史数据",
+        "n_projectable": "可预测",
+        "n_none": "无数据",
+        "year": "年份",
+        "mean": "均值",
+        "n_series": "序列数",
+        "n_forecasts": "预测次数",
+        "smape": "sMAPE",
+        "mase": "MASE",
+        "msis": "MSIS",
+        "horizon": "预测步长",
+        "baseline": "基准情景",
+        "severity": "级别",
+        "row": "行",
+        "column": "列",
+        "value": "值",
+        "problem": "问题",
+        "fix": "修改建议",
     },
     "en": {
         "plan": "plan",
@@ -196,6 +227,34 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "range": "P10–P50–P90",
         "growth": "needed / historical growth",
         "progress": "time / completion",
+        "latest_year": "latest year",
+        "latest_value": "latest",
+        "series_unit": "series unit",
+        "first_year": "first year",
+        "years": "years observed",
+        "too_short": "too short",
+        "sources": "sources",
+        "flag": "flag",
+        "period": "period",
+        "n_targets": "targets",
+        "n_with_history": "with history",
+        "n_projectable": "projectable",
+        "n_none": "no data",
+        "year": "year",
+        "mean": "mean",
+        "n_series": "series",
+        "n_forecasts": "forecasts",
+        "smape": "sMAPE",
+        "mase": "MASE",
+        "msis": "MSIS",
+        "horizon": "horizon",
+        "baseline": "baseline",
+        "severity": "severity",
+        "row": "row",
+        "column": "column",
+        "value": "value",
+        "problem": "problem",
+        "fix": "fix",
     },
 }
 
@@ -216,6 +275,13 @@ def label(kind: str, key: str, lang: str = "zh") -> str:
     if kind not in tables:
         raise KeyError(f"Unknown label table {kind!r}; use one of {sorted(tables)}.")
     lang = lang if lang in ("zh", "en") else "en"
+    if kind == "column" and key not in tables[kind][lang]:
+        # level columns: lo_80 / hi_95 (forecast bounds), cov_80 (backtest coverage)
+        m = re.fullmatch(r"(lo|hi|cov)_(\d+)", str(key))
+        if m:
+            words = {"zh": {"lo": "{}%下限", "hi": "{}%上限", "cov": "{}%区间覆盖率"},
+                     "en": {"lo": "lo {}%", "hi": "hi {}%", "cov": "cov {}%"}}
+            return words[lang][m.group(1)].format(m.group(2))
     return tables[kind][lang].get(key, key)
 
 
