@@ -134,7 +134,12 @@ def suggest(
     if indicators is not None:
         data = data[data["indicator"].isin(indicators)]
     if data.empty:
-        raise ScenarioError(f"No series for regions {regions} and indicators {indicators} together.",
+        if series.empty:
+            raise ScenarioError("The series frame has no observations: fill in the history first.", reason="no_series")
+        asked = " and ".join(f"{what} {', '.join(map(str, ids))}" for what, ids in
+                             (("region(s)", regions), ("indicator(s)", indicators)) if ids is not None)
+        raise ScenarioError(f"No series for {asked} together. The series have regions "
+                            f"{', '.join(map(str, pd.unique(series['region'])[:8]))}; check the names.",
                             reason="no_series")
 
     from forecast.engine import forecast_series  # imported late: the engine lands with issue 3

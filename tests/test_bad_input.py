@@ -289,3 +289,14 @@ def test_output_follows_a_symlink_keeps_the_mode_and_clears_a_killed_runs_tmp_fi
     assert link.is_symlink() and "wuhan_14fyp" in real.read_text(encoding="utf-8-sig")
     assert (os.stat(real).st_mode & 0o777) == 0o640
     assert not stale.exists()
+
+
+def test_suggest_names_what_was_asked_for_when_the_pair_has_no_series():
+    from scenarios.errors import ScenarioError
+    from scenarios.suggest import suggest
+
+    s = pd.DataFrame({"region": ["A", "A", "B", "B"], "indicator": ["x", "x", "y", "y"], "year": [2019, 2020] * 2,
+                      "value": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ScenarioError) as e:
+        suggest(s, regions=["A"], indicators=["y"], draws=100)
+    assert "region(s) A and indicator(s) y" in str(e.value) and "None" not in str(e.value)
