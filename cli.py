@@ -878,6 +878,10 @@ def risk(
                     scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
                     panel=_panel(s), targets_file=t.file, series_file=s.file)
     _warn_not_applied(result.meta.get("scenario_not_applied"), t.frame, sc)
+    if result.meta.get("as_of_after_data") is not None:
+        err.print(f"Warning: --as-of {as_of} is after the latest observation ({result.meta['as_of_after_data']}); "
+                  "every row is judged on data that old (flagged stale data). Use the latest year to judge "
+                  "today's data.", style="yellow")
     extra = None
     if goal_seek:
         from scenarios.goalseek import goal_seek_table

@@ -280,13 +280,17 @@ def assess(
     if as_of is None:
         as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
     as_of = int(as_of)
-    if as_of_given and len(used) and as_of > int(used["year"].max()):
-        raise ScenarioError(
-            f"as_of (--as-of) {as_of} is after the latest observation of these targets' series "
-            f"({int(used['year'].max())}), so there is nothing to replay. Use --as-of {int(used['year'].max())} "
-            "or earlier, or leave it out (each plan is then judged at the latest year of its own series).",
-            reason="as_of_after_data",
-        )
+    last_seen = int(used["year"].max()) if len(used) else None
+    if as_of_given and last_seen is not None and as_of > last_seen:
+        # An evaluation year after the latest data is normal (publication lag: rows are flagged
+        # stale_data), but not past every target year: then there is nothing left to judge.
+        last_target = int(pd.to_numeric(t["target_year"], errors="coerce").max())
+        if as_of > last_target:
+            raise ScenarioError(
+                f"as_of (--as-of) {as_of} is after every target year (the last is {last_target}) and after the "
+                f"latest observation of these targets' series ({last_seen}): there is nothing to replay. "
+                f"Use --as-of {last_seen} or earlier, or leave it out (each plan is then judged at the latest "
+                "year of its own series).", reason="as_of_after_data")
     hist = used[used["year"] <= as_of]
     full = _series_arrays(used)
     known = _series_arrays(hist)
@@ -380,6 +384,8 @@ def assess(
         "skipped": {f"{k[0]}/{k[1]}" if isinstance(k, tuple) else str(k): v for k, v in skipped.items()},
         "unit_notes": [p.problem for p in unit_notes],
         # series whose targets are all "down", left alone by a scenario's all-indicator adjustments
+        # the as-of year is after every observation: the CLI says so (rows are flagged stale_data)
+        "as_of_after_data": last_seen if as_of_given and last_seen is not None and as_of > last_seen else None,
         "scenario_not_applied": sorted({f"{r}/{i}" for keys in fc.meta.get("scenario_not_applied", {}).values()
                                         for r, i in keys}),
     }

@@ -135,10 +135,18 @@ def test_a_target_year_before_the_first_observation_is_not_judged():
     assert row["status"] == "n/a" and pd.isna(row["time_progress"])
 
 
-def test_as_of_after_the_data_is_refused():
+def test_as_of_after_the_data_is_said_and_after_every_target_refused(tmp_path):
     t = _targets(("p", "X", "a", "A", "件", "annual", "up", 2025, 200, 2020, 150, ""))
-    with pytest.raises(ScenarioError, match=r"2030 is after the latest observation .*\(2020\).*--as-of 2020"):
+    with pytest.raises(ScenarioError, match=r"2030 is after every target year .*\(2020\).*--as-of 2020"):
         assess(t, _long(GROWING), as_of=2030, model="drift", draws=100)
+    # a later evaluation year with lagging data is a real case (stale data), but never silent
+    out = assess(t, _long(GROWING), as_of=2022, model="drift", draws=100)
+    assert out.meta["as_of_after_data"] == 2020 and "stale_data" in out.table.iloc[0]["flags"]
+    series, targets = tmp_path / "s.csv", tmp_path / "t.csv"
+    _long(GROWING).to_csv(series, index=False)
+    t.to_csv(targets, index=False)
+    res = run("risk", "--targets", targets, "--series", series, "--as-of", 2022, "--draws", 200)
+    assert res.exit_code == 0 and "after the latest observation (2020)" in " ".join(res.stderr.split())
 
 
 def test_the_table_says_when_a_value_is_a_sum_not_a_year(tmp_path):

@@ -88,5 +88,5 @@ def test_validate_file_checks_both_sheets_of_a_filled_template(tmp_path, targets
     wb.save(path)
     kind, problems = validate_file(path)
     errors = sorted((p.file, p.row, p.column, p.value) for p in problems if p.severity == "error")
-    assert kind == "series"
+    assert kind == "series+targets"  # both sheets were checked
     assert errors == [(f"{path}[history]", 2, "2019", "abc"), (f"{path}[targets]", 3, "target_value", "-")]
