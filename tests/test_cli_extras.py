@@ -53,7 +53,7 @@ def test_scenario_descriptions_are_shown():
     res = run("risk", "wuhan_14fyp", "--scenarios", toml, "--scenario", "slowdown", "--draws", 300)
     assert res.exit_code == 0, res.output
     assert "增速放缓：2024年起各指标年增速下降2个百分点" in res.stdout
-    res = run("compare", "wuhan_14fyp", "--scenarios", toml, "--draws", 300, "--format", "json")
+    res = run("compare", "wuhan_14fyp", "--scenarios", toml, "--scenario", "policy", "--draws", 300, "--format", "json")
     assert json.loads(res.stdout)["meta"]["scenario_descriptions"]["policy"].startswith("政策加码")
 
 
