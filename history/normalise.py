@@ -27,6 +27,7 @@ PLACEHOLDERS = frozenset(
 )
 
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?(.*)$")
+_SCIENTIFIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d{1,4}")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?(年|年度|年末|年底)?$")
 _DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\ufe63": "-"})
 
@@ -153,6 +154,9 @@ def _parse_number(cell, unit: str = "") -> Cell:
         return Cell(float(cell), unit)
     raw = str(cell)
     s = _prepare(raw)
+    if _SCIENTIFIC.fullmatch(s):  # 1.2E+05, as scripts and Excel's General format write large numbers
+        value = float(Decimal(s))
+        return Cell(value, unit, note=f"read '{raw}' as {value:g} (scientific notation)")
     m = _NUMBER.match(s)
     not_a_number = Cell(
         None, unit, error=f"'{raw}' is not a number.",

@@ -300,3 +300,11 @@ def test_suggest_names_what_was_asked_for_when_the_pair_has_no_series():
     with pytest.raises(ScenarioError) as e:
         suggest(s, regions=["A"], indicators=["y"], draws=100)
     assert "region(s) A and indicator(s) y" in str(e.value) and "None" not in str(e.value)
+
+
+@pytest.mark.parametrize("cell, value", [("1.2E+05", 120000.0), ("1e5", 100000.0), ("-3.5e-2", -0.035)])
+def test_scientific_notation_is_read_with_a_note(tmp_path, cell, value):
+    path = write_csv(tmp_path, "s.csv", [["region", "indicator", "year", "value"], ["A", "x", "2020", cell]])
+    h = load_series(path)
+    assert h.frame["value"].tolist() == [value]
+    assert any("scientific notation" in p.problem for p in h.notes)
