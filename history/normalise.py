@@ -251,3 +251,30 @@ def parse_year(cell) -> Cell:
     if not 1800 <= y <= 2200:
         return Cell(None, error=f"Year {y} is outside 1800-2200.", fix=fix)
     return Cell(y, note=note)
+
+
+# How plans write a target's comparison into the value cell: (pattern, direction, strict).
+# 突破/超过 are strict ("more than"), 以上/不低于 are not; 以内/不超过 bound from above.
+_COMPARATORS = (
+    (r"^(?:≥|>=|不低于|不少于|达到|力争达到|力争|至少)\s*(.+)$", "up", False),
+    (r"^(?:>|＞|超过|突破|高于|大于|多于)\s*(.+)$", "up", True),
+    (r"^(.+?)\s*(?:以上|及以上)$", "up", False),
+    (r"^(?:≤|<=|不超过|不高于|不多于|控制在|至多)\s*(.+?)(?:以内|以下)?$", "down", False),
+    (r"^(?:<|＜|低于|少于|小于)\s*(.+)$", "down", True),
+    (r"^(.+?)\s*(?:以内|以下|及以下)$", "down", False),
+)
+
+
+def split_comparator(cell) -> tuple[object, str | None, bool, str]:
+    """A target value written with its comparison (``≥2500``, ``2500以上``, ``突破2500``,
+    ``≤45``, ``45天以内``): ``(number_text, direction, strict, comparison)``; a plain cell comes
+    back unchanged with ``(cell, None, False, "")``."""
+    if is_blank(cell) or not isinstance(cell, str):
+        return cell, None, False, ""
+    text = cell.strip()
+    for pattern, direction, strict in _COMPARATORS:
+        m = re.match(pattern, text)
+        if m and m.group(1).strip():
+            rest = m.group(1).strip()
+            return rest, direction, strict, text.replace(rest, "", 1).strip()
+    return cell, None, False, ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from history.normalise import cell_text, is_blank, parse_number, parse_year, placeholder_of
+from history.normalise import cell_text, is_blank, parse_number, parse_year, placeholder_of, split_comparator
 from history.problems import DataError, Problem
 from history.schema import (
     DIRECTION_SYNONYMS, DIRECTIONS, KIND_SYNONYMS, KINDS, NEEDS_BASELINE_YEAR, RATE_KINDS, SERIES_COLUMNS,
@@ -358,7 +358,22 @@ def check_targets(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             err(row, "unit", c["unit"], f"A {kind} target is a percentage, but its unit is '{unit}'.",
                 "Set the unit to % (the baseline_value is read in the series' unit).")
             ok = False
-        tv = parse_number(c["target_value"], unit)
+        value_cell, cmp_direction, cmp_strict, cmp_word = split_comparator(c["target_value"])
+        if cmp_word:
+            # '≥2500', '突破2500', '45天以内': the comparison belongs in direction/strict
+            stated = None if is_blank(c["direction"]) else direction
+            if stated is not None and stated != cmp_direction:
+                err(row, "target_value", c["target_value"],
+                    f"The value says '{cmp_word}' ({cmp_direction}) but the direction column says {stated}.",
+                    "Make them agree: write the number alone in target_value and the direction in its column.")
+                ok = False
+            else:
+                direction = cmp_direction
+                strict = bool(strict) or cmp_strict
+                err(row, "target_value", c["target_value"],
+                    f"read '{_text(c['target_value'])}' as {value_cell} with direction {cmp_direction}"
+                    + (", strict" if cmp_strict else ""), "", "note")
+        tv = parse_number(value_cell, unit)
         if tv.error:
             err(row, "target_value", c["target_value"], tv.error, tv.fix)
             ok = False

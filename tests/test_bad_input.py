@@ -308,3 +308,26 @@ def test_scientific_notation_is_read_with_a_note(tmp_path, cell, value):
     h = load_series(path)
     assert h.frame["value"].tolist() == [value]
     assert any("scientific notation" in p.problem for p in h.notes)
+
+
+@pytest.mark.parametrize("cell, direction, strict", [
+    ("≥2500", "up", False), ("2500以上", "up", False), ("突破2500", "up", True), ("超过2500", "up", True),
+    ("≤45", "down", False), ("45天以内", "down", False), ("不超过45", "down", False),
+])
+def test_a_target_value_written_with_its_comparison(tmp_path, cell, direction, strict):
+    from history.readers import load_targets
+
+    unit = "天" if "45" in cell else "件"
+    path = write_csv(tmp_path, "t.csv", [["plan", "region", "indicator", "unit", "target_year", "target_value"],
+                                         ["p", "A", "x", unit, "2025", cell]])
+    row = load_targets(path).frame.iloc[0]
+    assert (row["target_value"], row["direction"], bool(row["strict"])) == (2500.0 if "2500" in cell else 45.0,
+                                                                           direction, strict)
+
+
+def test_a_comparison_that_contradicts_the_direction_column_is_an_error(tmp_path):
+    path = write_csv(tmp_path, "t.csv", [["plan", "region", "indicator", "target_year", "target_value", "direction"],
+                                         ["p", "A", "x", "2025", "≤45", "up"]])
+    _, problems = validate_file(path)
+    (e,) = _errors(problems)
+    assert e.column == "target_value" and "direction" in e.problem
