@@ -328,11 +328,11 @@ def _load_targets(path: Optional[Path]):
     return load_targets(path) if path is not None else bundled_targets()
 
 
-def _load_series(path: Optional[Path]):
+def _load_series(path: Optional[Path], sheet: Optional[str] = None):
     from history.bundled import bundled_series
     from history.readers import load_series
 
-    return load_series(path) if path is not None else bundled_series()
+    return load_series(path, sheet=sheet) if path is not None else bundled_series()
 
 
 def _show_notes(*loaded) -> None:
@@ -415,6 +415,8 @@ OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this
 FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
 SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed gives the same numbers.")
 LANG_OPT = typer.Option(Lang.zh, "--lang", help="Language of the table's headers and words (zh or en).")
+SHEET_OPT = typer.Option(None, "--sheet", help="Sheet of an .xlsx --series (default: the sheet named history, "
+                         "else the first with a header row).")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -556,6 +558,7 @@ def forecast_cmd(
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
     draws: int = typer.Option(2000, "--draws", min=100, max=200_000, help="Sample paths per series."),
     seed: int = SEED_OPT,
+    sheet: Optional[str] = SHEET_OPT,
     lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
@@ -566,7 +569,7 @@ def forecast_cmd(
     if (horizon is None) == (to_year is None):
         raise typer.BadParameter("give exactly one of --horizon or --to-year", param_hint="--horizon/--to-year")
     _guard_output(output, [series])
-    s = _load_series(series)
+    s = _load_series(series, sheet)
     _show_notes(s)
     last = int(s.frame["year"].max())
     end = to_year if to_year is not None else last + horizon
@@ -643,6 +646,7 @@ def backtest(
     horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
     draws: int = typer.Option(500, "--draws", min=100, max=20_000),
     seed: int = SEED_OPT,
+    sheet: Optional[str] = SHEET_OPT,
     lang: Lang = LANG_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
@@ -651,7 +655,7 @@ def backtest(
     from forecast.backtest import backtest as run_backtest
 
     _guard_output(output, [series])
-    s = _load_series(series)
+    s = _load_series(series, sheet)
     names = [m.strip() for m in models.split(",")] if models else None
     frame = run_backtest(s.frame, models=names, horizon=horizon, draws=draws, seed=seed)
     skipped = frame.attrs.get("skipped", {})

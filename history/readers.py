@@ -257,15 +257,21 @@ def _is_formula(cell) -> bool:
     return getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
 
 
-def choose_sheet(names: list[str], kind: str | None, has_cells) -> str:
+def choose_sheet(names: list[str], kind: str | None, cells_of) -> str:
     """The sheet every command reads from a workbook when none is named: the one named for the
     table kind (``history`` / ``targets`` as the template writes them; either when the kind is
-    not known), else the first sheet that holds any cell (an empty cover sheet is skipped)."""
+    not known), else the first sheet with a header row naming known columns, else the first
+    sheet that holds any cell (an empty cover sheet or a 说明 text sheet is skipped)."""
     preferred = _PREFERRED_SHEETS.get(kind or "") or tuple(n for v in _PREFERRED_SHEETS.values() for n in v)
     named = next((n for n in names if n.strip().lower() in preferred), None)
     if named is not None:
         return named
-    return next((n for n in names if has_cells(n)), names[0])
+
+    def has_header(name):
+        rows = list(cells_of(name).values())[:10]
+        return any(_header_score([c.value for c in row.values()]) >= 2 for row in rows)
+
+    return next((n for n in names if has_header(n)), next((n for n in names if cells_of(n)), names[0]))
 
 
 def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> RawTable:
@@ -285,7 +291,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> Ra
                 read[name] = _sheet_cells(wb[name])
             return read[name]
 
-        chosen = sheet if sheet is not None else choose_sheet(names, kind, lambda n: bool(cells_of(n)))
+        chosen = sheet if sheet is not None else choose_sheet(names, kind, cells_of)
         cells = cells_of(chosen)
         label = f"{file}[{chosen}]" if len(names) > 1 else file
     finally:

@@ -331,3 +331,22 @@ def test_a_comparison_that_contradicts_the_direction_column_is_an_error(tmp_path
     _, problems = validate_file(path)
     (e,) = _errors(problems)
     assert e.column == "target_value" and "direction" in e.problem
+
+
+def test_a_notes_sheet_before_the_data_is_skipped(tmp_path):
+    path = write_xlsx(tmp_path, "w.xlsx", [["填表说明"], ["请在数据表中填写历年数值。"]], sheet="说明",
+                      extra_sheets={"Sheet2": [["地区", "指标", "年份", "数值"], ["A", "x", 2019, 1.0], ["A", "x", 2020, 2.0]]})
+    assert len(load_series(path).frame) == 2
+    assert not _errors(validate_file(path)[1])
+
+
+def test_sheet_option_picks_the_sheet(tmp_path):
+    good = [["region", "indicator", "year", "value"]] + [["A", "x", y, float(y - 2010)] for y in range(2012, 2021)]
+    path = write_xlsx(tmp_path, "w.xlsx", good, sheet="old", extra_sheets={"new": good[:1] + [["B", "y", 2018, 0.5], ["B", "y", 2019, 1.0],
+                                                                                             ["B", "y", 2020, 2.0]]})
+    res = run("forecast", "--series", path, "--sheet", "new", "--to-year", 2022, "--model", "drift", "--draws", 100,
+              "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert {r["region"] for r in __import__("json").loads(res.stdout)["rows"]} == {"B"}
+    res = run("validate", path, "--sheet", "nwe")
+    assert res.exit_code == 1 and "did you mean 'new'" in " ".join(res.stderr.split())
