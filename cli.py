@@ -958,7 +958,7 @@ def replay(
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
     _warn_typos(t.frame, s.frame, plan)
-    err.print(f"[dim]Replaying with {draws:,} paths per indicator…[/]")
+    err.print(f"Replaying with {draws:,} paths per indicator…", style="dim")
     res = run_replay(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
                      panel=_panel(s), targets_file=t.file, series_file=s.file)
     meta = {**res.meta, "targets": t.file, "series": s.file}
