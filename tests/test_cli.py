@@ -257,7 +257,7 @@ def test_every_readme_command_runs(tmp_path, monkeypatch):
         # Outputs and the workbook the README creates live in tmp_path, never in the checkout.
         args = [str(tmp_path / Path(a).name) if a.endswith((".xlsx", ".csv")) and not Path(a).exists() else a
                 for a in args]
-        if "risk" in args or "compare" in args or "suggest" in args:
+        if {"risk", "compare", "suggest", "replay"} & set(args):
             args += ["--draws", "300"]  # the commands must run; probabilities are checked elsewhere
         res = run(*args)
         assert res.exit_code == 0, (command, res.output)
