@@ -152,12 +152,13 @@ def _two_level_header(top: tuple, below: tuple) -> tuple[tuple, bool]:
     if len(below_years) < 2 or len(year_columns(top)) >= 2:
         return top, False
     keys = [i for i, c in enumerate(top) if canonical_column(c) in ("region", "indicator")]
-    if not keys or any(i < len(below) and not is_blank(below[i]) for i in keys):
+    # under region/indicator: empty, or the same title merged down into this row
+    if not keys or any(i < len(below) and not is_blank(below[i]) and below[i] != top[i] for i in keys):
         return top, False
     width = max(len(top), len(below))
     top = tuple(top) + (None,) * (width - len(top))
     below = tuple(below) + (None,) * (width - len(below))
-    return tuple(b if not is_blank(b) else t for t, b in zip(top, below)), True
+    return tuple(b if not is_blank(b) and b != t else t for t, b in zip(top, below)), True
 
 
 def _looks_latin(data: bytes) -> bool:
@@ -253,6 +254,25 @@ def _sheet_cells(ws) -> dict[int, dict[int, object]]:
     return out
 
 
+def _vertical_merges(wb, ws) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of every merged range one column wide and several rows
+    tall. Read-only worksheets do not expose merges, so they are read from the sheet's XML."""
+    import re
+
+    try:
+        xml = wb._archive.read(ws._worksheet_path.lstrip("/")).decode("utf-8", errors="replace")
+    except (AttributeError, KeyError):  # pragma: no cover - another openpyxl layout: no merges read
+        return []
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml[xml.rfind("<mergeCells"):] if "<mergeCells" in xml else ""):
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_col == max_col and max_row > min_row:
+            out.append((min_col, min_row, max_row))
+    return sorted(out, key=lambda m: (m[1], m[0]))
+
+
 def _is_formula(cell) -> bool:
     return getattr(cell, "data_type", None) == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
 
@@ -294,6 +314,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> Ra
         chosen = sheet if sheet is not None else choose_sheet(names, kind, cells_of)
         cells = cells_of(chosen)
         label = f"{file}[{chosen}]" if len(names) > 1 else file
+        merged = _vertical_merges(wb, wb[chosen])
     finally:
         wb.close()
     formulas = {(r, c): cell.value for r, row in cells.items() for c, cell in row.items() if _is_formula(cell)}
@@ -318,6 +339,24 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, kind: str | None) -> Ra
                                      "the results), or type the value."))
             else:
                 values[r][c] = _xlsx_cell(cell)
+    filled = []
+    for col, top, bottom in merged:
+        # A cell merged down several rows (地区 written once beside its indicators) shows its
+        # value on every one of them; read it so, instead of "region is empty" on each row.
+        value = values.get(top, {}).get(col)
+        if not isinstance(value, str):  # a number spanning rows is not copied: that would invent values
+            continue
+        for r in range(top + 1, bottom + 1):
+            if values.get(r, {}).get(col) is None:
+                values.setdefault(r, {})[col] = value
+                filled.append(r)
+    if filled:
+        from openpyxl.utils import get_column_letter
+
+        notes.append(Problem(label, None, None, None,
+                             f"{len(merged)} merged cell range(s) read as their value on every row they span "
+                             f"({', '.join(f'{get_column_letter(c)}{t}:{get_column_letter(c)}{b}' for c, t, b in merged[:3])}"
+                             f"{' …' if len(merged) > 3 else ''}).", "", "note"))
     rows = []
     for n in sorted(values):
         row = values[n]

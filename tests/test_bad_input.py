@@ -350,3 +350,26 @@ def test_sheet_option_picks_the_sheet(tmp_path):
     assert {r["region"] for r in __import__("json").loads(res.stdout)["rows"]} == {"B"}
     res = run("validate", path, "--sheet", "nwe")
     assert res.exit_code == 1 and "did you mean 'new'" in " ".join(res.stderr.split())
+
+
+def test_a_region_merged_down_its_indicator_rows_is_read_on_each_row(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "指标", "单位", "2019", "2020"])
+    ws.append(["武汉市", "grants", "件", 100, 110])
+    ws.append([None, "pct", "件", 10, 11])
+    ws.append([None, "tm", "件", 5, None])
+    ws.append(["宜都市", "grants", "件", 7, None])
+    ws.append([None, "pct", "件", 1, None])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("A5:A6")
+    ws.merge_cells("E4:E6")  # a number (here: nothing) spanning rows is never copied
+    ws["E4"] = 99
+    wb.save(tmp_path / "m.xlsx")
+    h = load_series(tmp_path / "m.xlsx")
+    f = h.frame.set_index(["region", "indicator", "year"])["value"]
+    assert f[("武汉市", "tm", 2019)] == 5 and f[("宜都市", "pct", 2019)] == 1
+    assert f[("武汉市", "tm", 2020)] == 99 and ("宜都市", "grants", 2020) not in f.index
+    assert any("merged" in p.problem for p in h.notes)
