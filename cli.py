@@ -24,6 +24,7 @@ from rich.text import Text
 
 from forecast.errors import ForecastError
 from history.problems import DataError, problems_frame
+from targetcast.defaults import CONFIDENCE, DRAWS, SEED, SUGGEST_TO_YEAR
 
 app = typer.Typer(
     help="targetcast — will each plan indicator reach its target, and how likely is that?",
@@ -247,17 +248,15 @@ def echo_run(meta: dict) -> None:
 # --------------------------------------------------------------------------- data loading
 
 def _load_targets(path: Optional[Path]):
-    from history.bundled import bundled_targets
-    from history.readers import load_targets
+    from targetcast import load_targets
 
-    return load_targets(path) if path is not None else bundled_targets()
+    return load_targets(path)
 
 
 def _load_series(path: Optional[Path]):
-    from history.bundled import bundled_series
-    from history.readers import load_series
+    from targetcast import load_series
 
-    return load_series(path) if path is not None else bundled_series()
+    return load_series(path)
 
 
 def _show_notes(*loaded) -> None:
@@ -266,52 +265,16 @@ def _show_notes(*loaded) -> None:
         err.print(f"[yellow]{len(notes)} value(s) were normalised while reading (see `targetcast validate`).[/]")
 
 
-def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.DataFrame) -> None:
-    """Warn (stderr) about scenario adjustments naming an indicator or region that no target
-    or series has: they would change nothing, silently."""
-    from scenarios.errors import unknown_names
-
-    known = {"indicator": set(targets["indicator"]) | set(series["indicator"]),
-             "region": set(targets["region"]) | set(series["region"])}
-    for i, adj in enumerate(getattr(scenario, "adjustments", ())):
-        for key in ("indicator", "region"):
-            ids = getattr(adj, key)
-            if ids is None or set(ids) & known[key]:
-                continue
-            hints = "; ".join(unknown_names(list(ids), sorted(map(str, known[key]))))
-            err.print(f"[yellow]Warning: scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches "
-                      f"nothing in the targets or series, so it changes nothing. Fix the {key} id.[/]")
-
-
-def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None) -> None:
-    """Warn (stderr) about targets (of ``plans``, default all) that match no series while a
-    close spelling does."""
-    from history.matching import likely_typos
-
-    if plans:
-        targets = targets[targets["plan"].isin(plans)]
-    for message in likely_typos(targets, series):
-        err.print(f"[yellow]Warning: {message} Fix the name in one of the files; until then it shows as no data.[/]")
-
-
-def _panel(history) -> pd.DataFrame:
-    """Reference panel for short series: the bundled regional series (national totals left
-    out) plus the user's own series, whose value wins where both give a region and year."""
-    from history.bundled import SERIES_FILE, peer_panel
-
-    if history.file == SERIES_FILE:  # the bundled data themselves: no national totals, no copies
-        return peer_panel()
-    try:
-        bundled = peer_panel()
-    except DataError:
-        return history.frame
-    both = pd.concat([bundled, history.frame], ignore_index=True)
-    return both.drop_duplicates(["region", "indicator", "year"], keep="last").reset_index(drop=True)
+def _warn(warnings) -> None:
+    """Print the library's warnings (probable mistakes that change nothing) on stderr."""
+    for message in warnings:
+        err.print(f"[yellow]Warning: {message}[/]")
 
 
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
 FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
-SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed gives the same numbers.")
+SEED_OPT = typer.Option(SEED, "--seed", help="Random seed; the same seed gives the same numbers.")
+DRAWS_OPT = typer.Option(DRAWS, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths per series.")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -429,30 +392,23 @@ def forecast_cmd(
     to_year: Optional[int] = typer.Option(None, "--to-year", help="Project up to this year."),
     model: str = typer.Option("auto", "--model", help="auto, naive, drift, logdrift, linear, ets, ets_damped, arima, theta, logit."),
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
-    draws: int = typer.Option(2000, "--draws", min=100, max=200_000, help="Sample paths per series."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Forecast fan per series and year: mean, p50 and lo_/hi_ bounds for each level."""
-    from forecast.engine import forecast_series
+    import targetcast as tc
 
     if (horizon is None) == (to_year is None):
         raise typer.BadParameter("give exactly one of --horizon or --to-year", param_hint="--horizon/--to-year")
     _guard_output(output, [series])
     s = _load_series(series)
     _show_notes(s)
-    last = int(s.frame["year"].max())
-    end = to_year if to_year is not None else last + horizon
-    if end <= int(s.frame["year"].min()):
-        fail(f"--to-year {end} is not after the data in {series} (years {int(s.frame['year'].min())}–{last}). "
-             "Choose a later year.")
-    fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s), errors="skip")
-    skipped = fc.meta.get("skipped", {})
-    for (region, indicator), why in skipped.items():
+    fc = tc.forecast(s, to_year=to_year, horizon=horizon, model=model, draws=draws, seed=seed)
+    end = fc.meta["to_year"]
+    for (region, indicator), why in fc.meta.get("skipped", {}).items():
         err.print(f"[yellow]Skipped {region}/{indicator}:[/] {why}")
-    if not len(fc):
-        fail("No series could be projected: " + "; ".join(skipped.values()))
     frame = fc.to_frame(levels)
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": end, "series": str(series)}
     echo_run(meta)
@@ -474,18 +430,18 @@ def backtest(
     series: Path = typer.Option(..., "--series", exists=True, dir_okay=False, help="Series file."),
     models: Optional[str] = typer.Option(None, "--models", help="Comma-separated model names (default: all that fit)."),
     horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
-    draws: int = typer.Option(500, "--draws", min=100, max=20_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Rolling-origin accuracy (sMAPE, MASE) and interval coverage per model on your own series."""
-    from forecast.backtest import backtest as run_backtest
+    import targetcast as tc
 
     _guard_output(output, [series])
     s = _load_series(series)
     names = [m.strip() for m in models.split(",")] if models else None
-    frame = run_backtest(s.frame, models=names, horizon=horizon, draws=draws, seed=seed)
+    frame = tc.backtest(s, models=names, horizon=horizon, draws=draws, seed=seed)
     meta = {"seed": seed, "draws": draws, "horizon": horizon, "series": str(series)}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[frame_table(
@@ -601,25 +557,6 @@ def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lan
     return Panel(Text("\n").join(lines), title=title, expand=False)
 
 
-RISK_COLUMNS = ["plan", "region", "indicator", "name", "unit", "kind", "direction", "strict", "category", "attribute",
-                "target_year", "target_value", "baseline_year", "baseline_value", "as_of", "last_year", "last_value",
-                "n_obs", "p_attain", "p_attain_se", "p10", "p50", "p90", "expected_shortfall", "first_year_median",
-                "p_reached_before", "required_growth", "historical_growth", "historical_growth_3y",
-                "historical_growth_5y", "time_progress", "completion", "status", "risk", "model", "flags", "notes",
-                "outcome", "outcome_value"]
-
-
-def _risk_frame(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
-    from history.validation import TARGET_KEY
-
-    cols = [c for c in RISK_COLUMNS if c in table.columns] + [c for c in table.columns if c not in RISK_COLUMNS]
-    frame = table[cols].copy()
-    if extra is not None and len(extra):
-        # One row per target: several targets may share plan, region and indicator (level + growth, 确保/力争).
-        frame = frame.merge(extra, on=[c for c in TARGET_KEY if c in extra.columns], how="left")
-    return frame
-
-
 def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
     if scenarios_file is None:
         if name is not None:
@@ -635,27 +572,14 @@ def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
     return get_scenario(found, name)
 
 
-def _correlation(value: str) -> float | str:
-    if value == "auto":
-        return "auto"
-    try:
-        rho = float(value)
-    except ValueError:
-        raise typer.BadParameter(f"must be a number in [0, 1) or 'auto'. Got {value!r} instead.", param_hint="--correlation")
-    if not 0 <= rho < 1:
-        raise typer.BadParameter(f"must be in [0, 1). Got {value!r} instead.", param_hint="--correlation")
-    return rho
+def _option(check, value, hint: str):
+    """A library check of an option's text; its message becomes a usage error (exit 2)."""
+    from scenarios.errors import ScenarioError
 
-
-def _thresholds(value: str) -> tuple[float, float, float]:
     try:
-        parts = tuple(float(x) for x in value.split(","))
-    except ValueError:
-        parts = ()
-    if len(parts) != 3 or not (1 >= parts[0] > parts[1] > parts[2] >= 0):
-        raise typer.BadParameter(f"three decreasing probabilities like 0.8,0.5,0.2. Got {value!r} instead.",
-                                 param_hint="--thresholds")
-    return parts
+        return check(value)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint)
 
 
 @app.command()
@@ -667,7 +591,7 @@ def risk(
     as_of: Optional[int] = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation)."),
     scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML)."),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name in --scenarios."),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`)."),
     correlation: str = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'."),
@@ -679,39 +603,31 @@ def risk(
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """The risk table: probability of reaching each target, range, growth needed, mid-term status."""
-    from scenarios.risk import assess
+    from scenarios.risk import check_correlation, check_thresholds
 
     _guard_output(output, [targets, series, scenarios_file])
-    t, s = _load_targets(targets), _load_series(series)
-    _show_notes(t, s)
-    _warn_typos(t.frame, s.frame, plan)
-    sc = _scenario(scenarios_file, scenario)
-    if sc is not None:
-        _warn_unmatched_adjustments(sc, t.frame, s.frame)
-    err.print(f"[dim]Simulating {draws:,} paths per indicator…[/]")
-    result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
-                    scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
-                    panel=_panel(s), targets_file=t.file, series_file=s.file)
-    extra = None
-    if goal_seek:
-        from scenarios.goalseek import goal_seek_table
-
-        gs = goal_seek_table(result, confidence=0.8)
-        if len(gs):
-            from history.validation import TARGET_KEY
-
-            extra = gs[[c for c in gs.columns if c in (*TARGET_KEY, "uplift_needed", "add_needed")]]
-    frame = _risk_frame(result.table, extra)
-    meta = {k: result.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
-            if k in result.meta}
-    # CSV has no header block: every row carries what is needed to repeat the run.
-    frame["scenario"], frame["seed"], frame["draws"] = meta.get("scenario"), seed, draws
-    meta.update(targets=t.file, series=s.file)
-    echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario") if k in meta})
-    renderables = risk_tables(frame, result.portfolio, meta, lang) if fmt == Format.table else None
-    if fmt == Format.table and extra is not None and len(extra):
+    rho = _option(check_correlation, correlation, "--correlation")
+    cuts = _option(check_thresholds, thresholds, "--thresholds")
+    a = _run_assessment(plan, targets, series, as_of=as_of, scenario=_scenario(scenarios_file, scenario), draws=draws,
+                        seed=seed, model=model, correlation=rho, thresholds=cuts, tol=tol, goal_seek=goal_seek)
+    frame, meta = a.table, a.meta
+    renderables = risk_tables(frame, a.portfolio, meta, lang) if fmt == Format.table else None
+    if fmt == Format.table and len(a.goal_seek):
         renderables.append(_goal_seek_table(frame, lang))
     write_frame(frame, fmt, output, meta=meta, renderables=renderables)
+
+
+def _run_assessment(plan, targets: Optional[Path], series: Optional[Path], **kwargs):
+    """Load, warn, assess (targetcast.assess) and echo the run: shared by risk and report."""
+    import targetcast as tc
+
+    t, s = _load_targets(targets), _load_series(series)
+    _show_notes(t, s)
+    err.print(f"[dim]Simulating {kwargs['draws']:,} paths per indicator…[/]")
+    a = tc.assess(plan or None, targets=t, series=s, **kwargs)
+    _warn(a.warnings)
+    echo_run({k: a.meta[k] for k in ("seed", "draws", "model", "as_of", "scenario") if k in a.meta})
+    return a
 
 
 def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
@@ -741,7 +657,7 @@ def replay(
     as_of: Optional[int] = typer.Option(None, "--as-of", help="Replay as of this year (default: each plan's mid-term year)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model", help="Forecast model."),
     part: ReplayPart = typer.Option(ReplayPart.targets, "--part", help="For --format csv: which table (targets, scorecard, reliability)."),
@@ -750,15 +666,14 @@ def replay(
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Score targetcast against real outcomes: what it said at a mid-term year beside what happened."""
-    from scenarios.replay import replay as run_replay
+    import targetcast as tc
 
     _guard_output(output, [targets, series])
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame, s.frame, plan)
     err.print(f"[dim]Replaying with {draws:,} paths per indicator…[/]")
-    res = run_replay(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
-                     panel=_panel(s), targets_file=t.file, series_file=s.file)
+    res = tc.replay(plan or None, targets=t, series=s, as_of=as_of, model=model, draws=draws, seed=seed)
+    _warn(res.meta.pop("warnings"))
     meta = {**res.meta, "targets": t.file, "series": s.file}
     echo_run({k: meta[k] for k in ("seed", "draws", "model")} | {"as_of": as_of or "mid-term per plan"})
     frames = {"targets": res.rows, "scorecard": res.scorecard, "reliability": res.reliability}
@@ -811,30 +726,25 @@ def compare(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
     as_of: Optional[int] = typer.Option(None, "--as-of"),
-    draws: int = typer.Option(5_000, "--draws", min=100, max=1_000_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
     fmt: Format = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """P(attain) per indicator under every scenario side by side, with the change from baseline."""
-    from scenarios.compare import compare as run_compare
-    from scenarios.scenario import get_scenario, load_scenarios
+    import targetcast as tc
 
     _guard_output(output, [targets, series, scenarios_file])
     t, s = _load_targets(targets), _load_series(series)
-    _warn_typos(t.frame, s.frame, plan)
-    found = load_scenarios(scenarios_file)
-    if scenario:
-        found = {n: get_scenario(found, n) for n in scenario}
-    for sc in found.values():
-        _warn_unmatched_adjustments(sc, t.frame, s.frame)
-    frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
-                        seed=seed, panel=_panel(s), targets_file=t.file, series_file=s.file)
-    meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs.get("meta", {}).get("as_of", as_of),
-            "scenarios": ",".join(found)}
+    frame = tc.compare(scenarios_file, plan or None, names=scenario or None, targets=t, series=s, as_of=as_of,
+                       model=model, draws=draws, seed=seed)
+    _warn(frame.attrs["warnings"])
+    names = frame.attrs["meta"]["scenario_names"]
+    meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs["meta"].get("as_of", as_of),
+            "scenarios": ",".join(names)}
     echo_run(meta)
-    write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, list(found))])
+    write_frame(frame, fmt, output, meta=meta, renderables=[_compare_table(frame, names)])
 
 
 def _compare_table(frame: pd.DataFrame, names: list[str]) -> Table:
@@ -863,11 +773,11 @@ def _p(v) -> str:
 @handle_errors
 def suggest(
     plan: Optional[list[str]] = typer.Argument(None, help="Plans whose indicators to suggest for (default: every series)."),
-    to_year: int = typer.Option(2030, "--to-year", help="Target year of the next plan."),
-    confidence: float = typer.Option(0.8, "--confidence", min=0.5, max=0.99, help="Required probability of meeting the target."),
+    to_year: int = typer.Option(SUGGEST_TO_YEAR, "--to-year", help="Target year of the next plan."),
+    confidence: float = typer.Option(CONFIDENCE, "--confidence", min=0.5, max=0.99, help="Required probability of meeting the target."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and flags in the table."),
@@ -875,38 +785,12 @@ def suggest(
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """For drafting the next plan: the target value that would be met with the given probability."""
-    from scenarios.suggest import suggest as run_suggest
+    import targetcast as tc
 
     _guard_output(output, [targets, series])
-    s = _load_series(series)
-    data = s.frame
-    names: dict[tuple[str, str], str] = {}
-    directions: dict[tuple[str, str], str] = {}
-    sel = _load_targets(targets).frame
-    have = set(zip(s.frame["region"], s.frame["indicator"]))
-    if plan:
-        from scenarios.risk import select_plans
-
-        sel = select_plans(sel, plan)
-        _warn_typos(sel, s.frame)
-        pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
-        if not pairs:
-            fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "
-                 "Add history with --series (see `targetcast template`).")
-        # Exactly the plans' (region, indicator) pairs, not every region crossed with every indicator.
-        data = data[pd.Series(list(zip(data["region"], data["indicator"])), index=data.index).isin(pairs)]
-    # Series that are plan targets get the plan's name and direction (without PLAN: any plan's).
-    for r in sel.itertuples(index=False):
-        key = (r.region, r.indicator)
-        if key in have and key not in directions:
-            # A "down" target (e.g. average trial days) is suggested as an upper bound.
-            directions[key] = r.direction if r.direction in ("up", "down") else "up"
-            if isinstance(getattr(r, "name", None), str) and r.name:
-                names[key] = r.name
-    frame = run_suggest(data, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
-                        panel=_panel(s), direction=directions or "up")
-    if names:
-        frame.insert(2, "name", [names.get((r, i), "") for r, i in zip(frame["region"], frame["indicator"])])
+    frame = tc.suggest(plan or None, targets=_load_targets(targets), series=_load_series(series), to_year=to_year,
+                       confidence=confidence, model=model, draws=draws, seed=seed)
+    _warn(frame.attrs["warnings"])
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[_suggest_table(frame, to_year, confidence, lang)])

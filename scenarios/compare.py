@@ -63,11 +63,20 @@ def compare(
         ``attrs["meta"]``: seed, draws, model, as_of, correlation, scenarios
         (name -> description), created.
     """
-    from scenarios.risk import evaluate, project
+    from scenarios.risk import project
 
     if "scenario" in assess_kwargs:
         raise ScenarioError("compare() runs every scenario itself; do not pass 'scenario'. "
                             "Pass the scenarios as the third argument.", reason="bad_parameter")
+    judge = {k: assess_kwargs.pop(k) for k in ("thresholds", "tol") if k in assess_kwargs}
+    return compare_projection(project(targets, series, plans=plans, **assess_kwargs), scenarios, **judge)
+
+
+def compare_projection(projection, scenarios: Mapping[str, Scenario], **judge) -> pd.DataFrame:
+    """:func:`compare` on a projection made already (``scenarios.risk.project``); ``judge``
+    (``thresholds``, ``tol``) goes to every ``scenarios.risk.evaluate``."""
+    from scenarios.risk import evaluate
+
     runs: dict[str, Scenario] = {}
     for name, sc in scenarios.items():
         if name == "baseline":
@@ -77,8 +86,6 @@ def compare(
             continue
         runs[str(name)] = sc
 
-    judge = {k: assess_kwargs.pop(k) for k in ("thresholds", "tol") if k in assess_kwargs}
-    projection = project(targets, series, plans=plans, **assess_kwargs)
     base = evaluate(projection, **judge)
     bt = _keyed(base.table)
     out = bt[KEY_COLUMNS].copy()

@@ -71,6 +71,8 @@ class Assessment:
     forecast : the (coupled, scenario-adjusted) Forecast used.
     targets : the reconciled targets (with ``factor`` and ``series_unit``).
     attained_paths : table row index -> bool array per path (None when not evaluable).
+    observed : (region, indicator) -> (years, values) of the whole series, later years than
+        ``as_of`` included (charts show a replay's outcome from it).
     parts : the per-year assessments this one was combined from (empty when one as-of year
         served every plan); goal seek works on them, each with its own forecast.
     """
@@ -81,6 +83,7 @@ class Assessment:
     forecast: Forecast
     targets: pd.DataFrame
     attained_paths: dict = field(default_factory=dict)
+    observed: dict = field(default_factory=dict)
     #: When plans without ``as_of`` default to different years, one assessment per year.
     parts: tuple = ()
 
@@ -477,7 +480,7 @@ def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol
         "unit_notes": [p.problem for p in proj.unit_notes],
     }
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
-                      attained_paths=attained_paths)
+                      attained_paths=attained_paths, observed=proj.full)
 
 
 def _default_as_of(t: pd.DataFrame, used: pd.DataFrame, fallback: int) -> dict[str, int]:
@@ -511,8 +514,9 @@ def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
     fc = Forecast(tuple(sf for a in parts for sf in a.forecast.series), seed=parts[0].forecast.seed,
                   draws=parts[0].forecast.draws, model=parts[0].forecast.model,
                   meta={"skipped": meta["skipped"]})
+    observed = {k: v for a in parts for k, v in a.observed.items()}
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets,
-                      attained_paths=attained, parts=tuple(parts))
+                      attained_paths=attained, observed=observed, parts=tuple(parts))
 
 
 _REASON_NOTES = {
