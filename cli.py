@@ -10,7 +10,6 @@ import functools
 import json
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -25,6 +24,8 @@ from rich.text import Text
 from forecast.errors import ForecastError
 from history.problems import DataError, problems_frame
 from targetcast.defaults import CONFIDENCE, DRAWS, SEED, SUGGEST_TO_YEAR
+from targetcast.report.files import write_text as _atomic_write
+from targetcast.report.numbers import fmt_num, fmt_pct
 
 app = typer.Typer(
     help="targetcast — will each plan indicator reach its target, and how likely is that?",
@@ -42,6 +43,21 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+#: the output file endings that choose a format when --format is not given
+SUFFIX_FORMAT = {".xlsx": Format.xlsx, ".html": Format.html, ".htm": Format.html, ".csv": Format.csv,
+                 ".json": Format.json, ".md": Format.markdown}
+
+
+class Table_(str, Enum):
+    """The tables of an assessment a CSV can hold (one per file)."""
+
+    risk = "risk"
+    portfolio = "portfolio"
+    goal_seek = "goal_seek"
 
 
 class Lang(str, Enum):
@@ -110,10 +126,12 @@ def _blank(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
-def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
-    """Refuse to write results over an input file (input files are never modified)."""
+def _guard_output(output: Optional[Path], inputs: list[Optional[Path]], fmt: Optional[Format] = None, *,
+                  html: bool = False) -> Format:
+    """Refuse to write results over an input file (input files are never modified), or where
+    the file cannot be written; return the format to write (``_output_format``)."""
     if output is None:
-        return
+        return _output_format(fmt, output, html=html)
     out = Path(output).resolve()
     # Checked before any work is done, so a long simulation never ends in a failed write.
     if not out.parent.is_dir():
@@ -126,34 +144,46 @@ def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
         if p is not None and Path(p).resolve() == out:
             fail(f"--output {output} is one of the input files; input files are never overwritten. "
                  "Choose another output file name.")
+    return _output_format(fmt, output, html=html)
 
 
-def _atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    # Write to a temporary file first so a failure never leaves a half-written result.
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        # mkstemp creates the file 0600; a report should have the usual permissions (umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _output_format(fmt: Optional[Format], output: Optional[Path], *, html: bool = False) -> Format:
+    """The format to write. Without --format (None), an output name ending in .xlsx/.html/.csv/
+    .json/.md picks that format, else table; a name that contradicts the format is an error
+    (exit 1), so an .xlsx file is always a workbook, never text with that name."""
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    by_suffix = SUFFIX_FORMAT.get(suffix)
+    if fmt is None:
+        fmt = by_suffix if by_suffix is not None and (html or by_suffix != Format.html) else Format.table
+    if output is not None and fmt != by_suffix and (by_suffix in (Format.xlsx, Format.html) or fmt == Format.xlsx):
+        want = {Format.xlsx: ".xlsx", Format.html: ".html"}.get(fmt, f".{'md' if fmt == Format.markdown else fmt.value}")
+        fail(f"--output {output} ends in {suffix or 'no extension'} but the format is {fmt.value}: the file would "
+             f"not be what its name says. Name it *{want}, or drop --format to write "
+             f"{by_suffix.value if by_suffix else 'a table'}.")
+    if fmt == Format.html and not html:
+        fail(f"--format html is for `targetcast risk` and `targetcast report`; use xlsx, csv, json or markdown here.")
+    if fmt == Format.xlsx and output is None:
+        fail("--format xlsx writes a workbook: give the file name with --output NAME.xlsx.")
+    return fmt
 
 
 def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, meta: dict | None = None,
-                renderables=None) -> None:
+                renderables=None, extra: dict[str, pd.DataFrame] | None = None) -> None:
     """Write a result as table/csv/json/markdown to stdout or ``output``.
 
-    JSON is ``{"meta": {...}, "rows": [...]}`` (UTF-8, Chinese kept readable). CSV is the plain
+    JSON is ``{"meta": {...}, "rows": [...]}`` plus one key per ``extra`` table (UTF-8, Chinese
+    kept readable). CSV is the plain
     frame (machine friendly; the metadata goes to stderr). Markdown starts with a metadata line.
     """
     meta = meta or {}
+    fmt = _output_format(fmt, output)  # callers pass the resolved format; None (library use) = table
+    if fmt == Format.xlsx:
+        from targetcast.report.files import write_bytes
+        from targetcast.report.xlsx import frame_workbook
+
+        write_bytes(Path(output), frame_workbook(frame, _jsonable(meta)))
+        err.print(f"Wrote {len(frame)} rows to {output}")
+        return
     if fmt == Format.table:
         items = renderables if renderables is not None else [frame_table(frame)]
         if output is not None:
@@ -170,8 +200,9 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     if fmt == Format.csv:
         text = frame.to_csv(index=False)
     elif fmt == Format.json:
-        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        text = json.dumps({"meta": _jsonable(meta), "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+        doc = {"meta": _jsonable(meta), "rows": _records(frame)}
+        doc.update({name: _records(f) for name, f in (extra or {}).items()})
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     else:
         text = markdown(frame, meta)
     if meta and fmt == Format.csv:
@@ -183,6 +214,10 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _records(frame: pd.DataFrame) -> list:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
 def _jsonable(obj):
@@ -205,29 +240,6 @@ def markdown(frame: pd.DataFrame, meta: dict | None = None) -> str:
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")
     return "\n".join(lines) + "\n"
-
-
-def fmt_num(v) -> str:
-    """Numbers as a planner reads them: 25,200 · 40.57 · 0.123."""
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return "—"
-    v = float(v)
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:,.1f}".rstrip("0").rstrip(".")
-    if a >= 1:
-        return f"{v:.2f}".rstrip("0").rstrip(".")
-    if a == 0:
-        return "0"
-    return f"{v:.3g}"
-
-
-def fmt_pct(v, digits: int = 0) -> str:
-    if v is None or pd.isna(v):
-        return "—"
-    return f"{100 * float(v):.{digits}f}%"
 
 
 def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
@@ -272,9 +284,22 @@ def _warn(warnings) -> None:
 
 
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
-FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
+FORMAT_OPT = typer.Option(None, "--format", "-f", help="table (rich), csv, json, markdown or xlsx "
+                          "(default: from the --output name's ending, else table).")
+TABLE_OPT = typer.Option(Table_.risk, "--table", help="Which table a CSV (or table/markdown) holds: risk (one row "
+                         "per target), portfolio (expected number met, P(all binding met) per plan and category) or "
+                         "goal_seek (the growth uplift each target not on track needs). JSON holds all three.")
 SEED_OPT = typer.Option(SEED, "--seed", help="Random seed; the same seed gives the same numbers.")
 DRAWS_OPT = typer.Option(DRAWS, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths per series.")
+
+
+# options of risk and report
+AS_OF_OPT = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation).")
+MODEL_OPT = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`).")
+CORRELATION_OPT = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'.")
+THRESHOLDS_OPT = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk.")
+TOL_OPT = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status.")
+GOAL_SEEK_OPT = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on targets not on track.")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -284,13 +309,13 @@ DRAWS_OPT = typer.Option(DRAWS, "--draws", min=100, max=1_000_000, help="Monte C
 def plans(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """List the plans: region, period, number of targets, how many have usable history."""
     from history.bundled import plans_summary
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = plans_summary(t.frame, s.frame)
     write_frame(frame, fmt, output, meta={"targets": t.file, "series": s.file},
@@ -304,13 +329,13 @@ def show(
     plan: str = typer.Argument(..., help="Plan id, e.g. wuhan_14fyp (see `targetcast plans`)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Each target of a plan with its baseline, latest observation and how much history it has."""
     from history.bundled import plan_detail
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = plan_detail(plan, t.frame, s.frame)
     write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[_show_table(plan, frame)])
@@ -338,11 +363,12 @@ def _show_table(plan: str, frame: pd.DataFrame) -> Table:
 @handle_errors
 def validate(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Series or targets files (.csv, .xlsx)."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
 ):
     """Check series/targets files and list every problem at once (file, row, column, value, fix)."""
     from history.validation import validate_file
 
+    fmt = _output_format(fmt, None)
     all_problems, summary = [], []
     for f in files:
         kind, problems = validate_file(f)
@@ -394,7 +420,7 @@ def forecast_cmd(
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Forecast fan per series and year: mean, p50 and lo_/hi_ bounds for each level."""
@@ -402,7 +428,7 @@ def forecast_cmd(
 
     if (horizon is None) == (to_year is None):
         raise typer.BadParameter("give exactly one of --horizon or --to-year", param_hint="--horizon/--to-year")
-    _guard_output(output, [series])
+    fmt = _guard_output(output, [series], fmt)
     s = _load_series(series)
     _show_notes(s)
     fc = tc.forecast(s, to_year=to_year, horizon=horizon, model=model, draws=draws, seed=seed)
@@ -432,13 +458,13 @@ def backtest(
     horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Rolling-origin accuracy (sMAPE, MASE) and interval coverage per model on your own series."""
     import targetcast as tc
 
-    _guard_output(output, [series])
+    fmt = _guard_output(output, [series], fmt)
     s = _load_series(series)
     names = [m.strip() for m in models.split(",")] if models else None
     frame = tc.backtest(s, models=names, horizon=horizon, draws=draws, seed=seed)
@@ -588,39 +614,112 @@ def risk(
     plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
-    as_of: Optional[int] = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation)."),
+    as_of: Optional[int] = AS_OF_OPT,
     scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML)."),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name in --scenarios."),
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
-    model: str = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`)."),
-    correlation: str = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'."),
-    thresholds: str = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk."),
-    tol: float = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status."),
-    goal_seek: bool = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on at-risk targets."),
+    model: str = MODEL_OPT,
+    correlation: str = CORRELATION_OPT,
+    thresholds: str = THRESHOLDS_OPT,
+    tol: float = TOL_OPT,
+    goal_seek: bool = GOAL_SEEK_OPT,
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and status words in the table."),
-    fmt: Format = FORMAT_OPT,
+    table: Table_ = TABLE_OPT,
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="table (rich), csv, json, markdown, html "
+                                         "(the report) or xlsx (the workbook); default: from the --output name's "
+                                         "ending, else table."),
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """The risk table: probability of reaching each target, range, growth needed, mid-term status."""
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt, html=True)
+    a = _run_assessment(plan, targets, series, as_of=as_of, scenario=_scenario(scenarios_file, scenario), draws=draws,
+                        seed=seed, model=model, correlation=correlation, thresholds=thresholds, tol=tol,
+                        goal_seek=goal_seek)
+    _write_assessment(a, fmt, output, lang, table)
+
+
+def _write_assessment(a, fmt: Format, output: Optional[Path], lang: Lang, table: "Table_") -> None:
+    """Render an assessment: the rich tables, a report (html, xlsx, markdown), or one of its
+    tables as data (csv: ``--table``; json: every table under its own key)."""
+    import time
+
+    start = time.perf_counter()
+    if fmt in (Format.html, Format.xlsx) or (fmt == Format.markdown and table == Table_.risk):
+        if fmt == Format.xlsx:
+            a.to_excel(output, lang=lang.value)
+        else:
+            text = a.to_html(lang=lang.value) if fmt == Format.html else a.to_markdown(lang=lang.value)
+            if output is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                return
+            _atomic_write(Path(output), text)
+        size = Path(output).stat().st_size
+        err.print(f"Wrote {fmt.value} report to {output} ({size / 1024:,.0f} KB, {time.perf_counter() - start:.1f} s)")
+        return
+    if fmt == Format.json:
+        extra = {name: frame for name, frame in a.tables().items() if name != "risk"}
+        write_frame(a.table, fmt, output, meta=a.meta, extra=extra)
+        return
+    frame = a.tables()[table.value]
+    renderables = None
+    if fmt == Format.table and table == Table_.risk:
+        renderables = risk_tables(a.table, a.portfolio, a.meta, lang)
+        if len(a.goal_seek):
+            renderables.append(_goal_seek_table(a.table, lang))
+    write_frame(frame, fmt, output, meta=a.meta, renderables=renderables)
+
+
+@app.command()
+@handle_errors
+def report(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False, help="report.html (one self-contained file, "
+                                "charts inline, works offline), report.xlsx (workbook) or report.md."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    as_of: Optional[int] = AS_OF_OPT,
+    scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML): adds the scenario comparison."),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Only these scenarios of --scenarios (repeatable)."),
+    draws: int = DRAWS_OPT,
+    seed: int = SEED_OPT,
+    model: str = MODEL_OPT,
+    correlation: str = CORRELATION_OPT,
+    thresholds: str = THRESHOLDS_OPT,
+    tol: float = TOL_OPT,
+    goal_seek: bool = GOAL_SEEK_OPT,
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of the report (zh or en)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html, xlsx or markdown (default: from the --output name)."),
+):
+    """A report to hand out: summary, risk table, a fan chart per target, goal seek, scenarios, method and sources."""
+    if scenario and scenarios_file is None:
+        raise typer.BadParameter("--scenario needs --scenarios FILE", param_hint="--scenario")
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt, html=True)
+    if fmt not in (Format.html, Format.xlsx, Format.markdown):
+        fail(f"--output {output}: a report is .html, .xlsx or .md (got {fmt.value}). For data use `targetcast risk "
+             "--format csv|json`.")
+    compare_with = None
+    if scenarios_file is not None:
+        import targetcast as tc
+        from scenarios.scenario import get_scenario
+
+        found = tc.load_scenarios(scenarios_file)
+        compare_with = {n: get_scenario(found, n) for n in scenario} if scenario else found
+    a = _run_assessment(plan, targets, series, as_of=as_of, compare=compare_with, draws=draws, seed=seed, model=model,
+                        correlation=correlation, thresholds=thresholds, tol=tol, goal_seek=goal_seek)
+    _write_assessment(a, fmt, output, lang, Table_.risk)
+
+
+def _run_assessment(plan, targets: Optional[Path], series: Optional[Path], *, correlation: str, thresholds: str,
+                    **kwargs):
+    """Check the options, load, warn, assess (targetcast.assess) and echo the run: shared by
+    risk and report."""
+    import targetcast as tc
     from scenarios.risk import check_correlation, check_thresholds
 
-    _guard_output(output, [targets, series, scenarios_file])
-    rho = _option(check_correlation, correlation, "--correlation")
-    cuts = _option(check_thresholds, thresholds, "--thresholds")
-    a = _run_assessment(plan, targets, series, as_of=as_of, scenario=_scenario(scenarios_file, scenario), draws=draws,
-                        seed=seed, model=model, correlation=rho, thresholds=cuts, tol=tol, goal_seek=goal_seek)
-    frame, meta = a.table, a.meta
-    renderables = risk_tables(frame, a.portfolio, meta, lang) if fmt == Format.table else None
-    if fmt == Format.table and len(a.goal_seek):
-        renderables.append(_goal_seek_table(frame, lang))
-    write_frame(frame, fmt, output, meta=meta, renderables=renderables)
-
-
-def _run_assessment(plan, targets: Optional[Path], series: Optional[Path], **kwargs):
-    """Load, warn, assess (targetcast.assess) and echo the run: shared by risk and report."""
-    import targetcast as tc
-
+    kwargs.update(correlation=_option(check_correlation, correlation, "--correlation"),
+                  thresholds=_option(check_thresholds, thresholds, "--thresholds"))
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
     err.print(f"[dim]Simulating {kwargs['draws']:,} paths per indicator…[/]")
@@ -729,13 +828,13 @@ def compare(
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """P(attain) per indicator under every scenario side by side, with the change from baseline."""
     import targetcast as tc
 
-    _guard_output(output, [targets, series, scenarios_file])
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = tc.compare(scenarios_file, plan or None, names=scenario or None, targets=t, series=s, as_of=as_of,
                        model=model, draws=draws, seed=seed)
@@ -781,13 +880,13 @@ def suggest(
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and flags in the table."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """For drafting the next plan: the target value that would be met with the given probability."""
     import targetcast as tc
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     frame = tc.suggest(plan or None, targets=_load_targets(targets), series=_load_series(series), to_year=to_year,
                        confidence=confidence, model=model, draws=draws, seed=seed)
     _warn(frame.attrs["warnings"])
