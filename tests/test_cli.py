@@ -15,7 +15,7 @@ import cli
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["plans", "show", "validate", "template", "forecast", "backtest", "risk", "compare", "suggest"]
+COMMANDS = ["plans", "show", "validate", "template", "forecast", "backtest", "risk", "compare", "suggest", "report"]
 
 
 def run(*args, **kw):

@@ -128,11 +128,14 @@ def _risk_table(a, lang: str) -> str:
 
 def _risk_row(r: dict, lang: str, w: dict) -> str:
     risk = r["risk"]
-    if r.get("status") == "n/a" or (pd.isna(r.get("time_progress")) and pd.isna(r.get("completion"))):
+    if pd.isna(r.get("time_progress")) and pd.isna(r.get("completion")):
         progress = escape(status_word("n/a", lang))
     else:
-        progress = (progress_bars(r.get("time_progress"), r.get("completion"), w, RISK_FILL.get(risk, "#555"))
-                    + f'<div class="flags">{escape(status_word(r.get("status"), lang))}</div>')
+        status = r.get("status")
+        progress = progress_bars(r.get("time_progress"), r.get("completion"), w, RISK_FILL.get(risk, "#555"))
+        if status not in (None, "n/a"):
+            progress += f'<div class="flags">{escape(status_word(status, lang))}</div>'
+
     outcome = ""
     if isinstance(r.get("outcome"), str) and risk not in ("attained", "missed"):
         outcome = (f'<div class="flags">→ {escape(risk_word(r["outcome"], lang))} '
