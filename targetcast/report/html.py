@@ -40,7 +40,7 @@ tr.cat td{background:#fafafa;font-weight:600;color:#08519c}
 .risk{display:inline-flex;align-items:center;gap:4px;font-weight:600;white-space:nowrap;padding:1px 6px;border-radius:10px}
 .flags{color:var(--muted);font-size:11px}
 .fans{display:grid;grid-template-columns:repeat(auto-fill,minmax(390px,1fr));gap:10px}
-.fan-card h3{margin:0 0 2px;font-size:13px}.fan-card .muted{font-size:11px}
+.fan-card h3{margin:0 0 2px;font-size:13px}.fan-card svg.fan{width:100%;height:auto;max-width:560px}.fan-card .muted{font-size:11px}
 .legend{margin:4px 0 8px}
 .up{color:#2e7d32}.down{color:#c62828}
 footer{margin-top:28px;border-top:1px solid var(--line);padding-top:8px;font-size:11px;color:#444}

@@ -71,7 +71,7 @@ def risk_icon(risk: str) -> str:
 def progress_bars(time_progress: float, completion: float, words: dict, colour: str = "#555") -> str:
     """时序进度 vs 完成进度 as two horizontal bars on a 0-100 % scale (values beyond are drawn
     to the edge with an arrow, the number says how far)."""
-    w, bar_x, bar_w, h = 190, 56, 96, 30
+    w, bar_x, bar_w, h = 200, 50, 104, 32
 
     def bar(y: float, v: float, fill: str, label: str) -> str:
         if v is None or pd.isna(v):
@@ -89,7 +89,7 @@ def progress_bars(time_progress: float, completion: float, words: dict, colour: 
         out.append(f'<text x="{bar_x + bar_w + 6}" y="{_n(y + 8)}">{100 * v:.0f}%</text>')
         return "".join(out)
 
-    return (f'<svg class="progress" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-size="9" '
+    return (f'<svg class="progress" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-size="10" '
             f'role="img" aria-label="{escape(words["time_progress"])} / {escape(words["completion"])}">'
             + bar(2, time_progress, "#9e9e9e", words["time_progress"])
             + bar(17, completion, colour, words["completion"]) + "</svg>")
@@ -133,8 +133,8 @@ def fan_chart(fan: pd.DataFrame, *, target_value: float, target_year: int, as_of
     everything else is cut at the top of the chart and its P90 written there ("off scale"),
     so one wide fan does not flatten the history into a line.
     """
-    W, H = 380, 210
-    L, R, T, B = 52, 14, 14, 30
+    W, H = 380, 214
+    L, R, T, B = 52, 14, 20, 28
     pw, ph = W - L - R, H - T - B
     years = fan["year"].to_numpy(dtype=int)
     obs = fan["observed"].to_numpy(dtype=float)
@@ -175,13 +175,15 @@ def fan_chart(fan: pd.DataFrame, *, target_value: float, target_year: int, as_of
             out.append(f'<text x="{_n(X(yr))}" y="{H - B + 13}" text-anchor="middle" fill="#555">{yr}</text>')
     out.append(f'<line x1="{L}" x2="{W - R}" y1="{T + ph}" y2="{T + ph}" stroke="#999"/>')
     if unit:
-        out.append(f'<text x="4" y="{T - 3}" fill="#555">{escape(unit)}</text>')
+        out.append(f'<text x="4" y="{T - 8}" fill="#555">{escape(unit)}</text>')
     # as-of year
     if x0 <= as_of <= x1:
         xa = X(as_of)
-        out.append(f'<line class="asof" x1="{_n(xa)}" x2="{_n(xa)}" y1="{T}" y2="{T + ph}" stroke="#777" '
-                   f'stroke-dasharray="2 3"/><text x="{_n(xa + 3)}" y="{T + 9}" fill="#555">'
-                   f'{escape(words["as_of_mark"])} {as_of}</text>')
+        # the label sits left of the line when the line is in the right half (it would run off the chart)
+        right = xa > L + pw / 2
+        out.append(f'<line class="asof" x1="{_n(xa)}" x2="{_n(xa)}" y1="{T - 6}" y2="{T + ph}" stroke="#777" '
+                   f'stroke-dasharray="2 3"/><text x="{_n(xa - 3 if right else xa + 3)}" y="{T - 8}" fill="#555" '
+                   f'text-anchor="{"end" if right else "start"}">{escape(words["as_of_mark"])} {as_of}</text>')
     # bands and median
     if has_q.any():
         xs = years[has_q]
@@ -203,9 +205,8 @@ def fan_chart(fan: pd.DataFrame, *, target_value: float, target_year: int, as_of
         out.append(f'<line class="target" x1="{L}" x2="{W - R}" y1="{_n(yt)}" y2="{_n(yt)}" stroke="{TARGET}" '
                    f'stroke-dasharray="6 3" stroke-width="1.4"/>'
                    f'<path d="M{_n(X(target_year))} {_n(yt - 6)}l5 6-5 6-5-6z" fill="{TARGET}"/>'
-                   f'<text x="{_n(X(target_year) - 8)}" y="{_n(yt - 5 if yt > T + 14 else yt + 13)}" '
-                   f'text-anchor="end" fill="{TARGET}">{escape(words["target_mark"])} {op}{escape(fmt_num(tv))}'
-                   f' ({target_year})</text>')
+                   f'<text x="{L + 4}" y="{_n(yt - 4 if yt > T + 12 else yt + 12)}" fill="{TARGET}">'
+                   f'{escape(words["target_mark"])} {op}{escape(fmt_num(tv))} ({target_year})</text>')
     # history: segments between consecutive observed years, then the points
     seen = np.isfinite(obs)
     segs = []
