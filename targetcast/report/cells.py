@@ -26,11 +26,13 @@ def operator(r) -> str:
     return op
 
 
-def target_text(r) -> str:
+def target_text(r, lang: str = "en") -> str:
     """≥45,000 (2025), with the kind when the target is not a level."""
+    from targetcast.report.words import kind_word
+
     text = f"{operator(r)}{fmt_num(r.get('target_value'))} ({year_text(r.get('target_year'))})"
     if r.get("kind") in ("growth_rate", "reduction", "cumulative"):
-        text += f" [{r.get('kind')}]"
+        text += f" [{kind_word(r.get('kind'), lang)}]"
     return text
 
 

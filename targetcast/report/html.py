@@ -142,7 +142,7 @@ def _risk_row(r: dict, lang: str, w: dict) -> str:
                    f'({escape(fmt_num(r.get("outcome_value")))})</div>')
     flags = "、".join(flag_words(r.get("flags"), lang)) if lang == "zh" else ", ".join(flag_words(r.get("flags"), lang))
     return ("<tr>" + f"<td>{escape(cells.name_of(r))}</td><td>{_esc(r.get('unit'))}</td>"
-            f'<td class="num">{escape(cells.latest_text(r))}</td><td class="num">{escape(cells.target_text(r))}</td>'
+            f'<td class="num">{escape(cells.latest_text(r))}</td><td class="num">{escape(cells.target_text(r, lang))}</td>'
             f'<td class="num">{escape(cells.range_text(r))}</td><td class="num">{escape(cells.p_text(r))}</td>'
             f"<td>{_risk_badge(risk, lang)}{outcome}</td><td>{progress}</td>"
             f'<td class="flags">{escape(flags)}</td></tr>')
@@ -163,7 +163,7 @@ def _fans(a, lang: str) -> str:
                           direction=r.get("direction") or "up", unit=str(fan["unit"].iloc[0]), words=w,
                           outcome_value=None if outcome is None or pd.isna(outcome) else float(outcome), title=title)
         out.append(f'<div class="tc-card fan-card"><h3>{escape(cells.name_of(r))}</h3>'
-                   f'<div class="muted">{_esc(r["plan"])} · {escape(w["target_mark"])} {escape(cells.target_text(r))} · '
+                   f'<div class="muted">{_esc(r["plan"])} · {escape(w["target_mark"])} {escape(cells.target_text(r, lang))} · '
                    f'{escape(w["p_attain"])} {escape(cells.p_text(r))} {_risk_badge(r["risk"], lang)}</div>{chart}</div>')
     out.append("</div></section>")
     return "".join(out)

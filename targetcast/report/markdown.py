@@ -62,7 +62,7 @@ def render_markdown(a, *, lang: str = "zh") -> str:
             risk = f"{RISK_MARK.get(r['risk'], '')} {risk_word(r['risk'], lang)}"
             if isinstance(r.get("outcome"), str) and r["risk"] not in ("attained", "missed"):
                 risk += f" → {risk_word(r['outcome'], lang)} ({fmt_num(r.get('outcome_value'))})"
-            body.append([cells.name_of(r), r.get("unit") or "", cells.latest_text(r), cells.target_text(r),
+            body.append([cells.name_of(r), r.get("unit") or "", cells.latest_text(r), cells.target_text(r, lang),
                          cells.range_text(r), cells.p_text(r), risk, progress, sep.join(flag_words(r.get("flags"), lang))])
         lines += _table(heads, body) + [""]
     gs = a.goal_seek

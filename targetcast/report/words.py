@@ -155,6 +155,19 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+#: target kinds (scenarios.targets.KINDS) as the report names them
+KIND_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"annual": "年度值", "stock": "存量", "ratio": "比率", "cumulative": "期内累计", "growth_rate": "年均增速",
+           "reduction": "降幅"},
+    "en": {"annual": "annual", "stock": "stock", "ratio": "ratio", "cumulative": "cumulative",
+           "growth_rate": "average growth", "reduction": "reduction"},
+}
+
+
+def kind_word(kind, lang: str) -> str:
+    return KIND_WORDS.get(lang, KIND_WORDS["en"]).get(kind, kind) if isinstance(kind, str) else kind
+
+
 def words(lang: str) -> dict[str, str]:
     lang = lang if lang in WORDS else "en"
     return WORDS[lang]

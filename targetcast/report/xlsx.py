@@ -15,7 +15,7 @@ import pandas as pd
 
 from targetcast.report.files import write_bytes
 from targetcast.report.svg import RISK_FILL, RISK_TINT
-from targetcast.report.words import flag_words, risk_word, status_word, words
+from targetcast.report.words import flag_words, kind_word, risk_word, status_word, words
 
 SHEETS = {"zh": ("说明", "风险表", "扇形数据", "组合", "目标测算", "情景对比"),
           "en": ("About", "Risk", "Fan data", "Portfolio", "Goal seek", "Scenarios")}
@@ -177,9 +177,10 @@ def workbook_bytes(a, *, lang: str = "zh") -> bytes:
     table = a.table.copy()
     words_of = {"risk": lambda v: risk_word(v, lang), "status": lambda v: status_word(v, lang) if v != "n/a" else None,
                 "outcome": lambda v: risk_word(v, lang) if isinstance(v, str) else None,
-                "flags": lambda v: ("、" if lang == "zh" else ", ").join(flag_words(v, lang)) or None}
+                "flags": lambda v: ("、" if lang == "zh" else ", ").join(flag_words(v, lang)) or None,
+                "kind": lambda v: kind_word(v, lang)}
     _sheet(wb, names[1], table, RISK_SHEET, lang, risk_col="risk", translate=words_of)
-    _sheet(wb, names[2], a.fan(), FAN_SHEET, lang)
+    _sheet(wb, names[2], a.fan(), FAN_SHEET, lang, translate={"kind": words_of["kind"]})
     _sheet(wb, names[3], a.portfolio, PORTFOLIO_SHEET, lang)
     _sheet(wb, names[4], a.goal_seek, GOAL_SHEET, lang, risk_col="risk", translate={"risk": words_of["risk"]})
     if a.comparison is not None and len(a.comparison):
