@@ -368,6 +368,8 @@ def validate(
     """Check series/targets files and list every problem at once (file, row, column, value, fix)."""
     from history.validation import validate_file
 
+    if fmt in (Format.html, Format.xlsx):
+        fail(f"validate prints its findings; --format {fmt.value} is not available here. Use table, csv, json or markdown.")
     fmt = _output_format(fmt, None)
     all_problems, summary = [], []
     for f in files:

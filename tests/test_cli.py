@@ -256,9 +256,9 @@ def test_every_readme_command_runs(tmp_path, monkeypatch):
     for command in commands:
         args = shlex.split(command)[1:]
         # Outputs and the workbook the README creates live in tmp_path, never in the checkout.
-        args = [str(tmp_path / Path(a).name) if a.endswith((".xlsx", ".csv")) and not Path(a).exists() else a
-                for a in args]
-        if "risk" in args or "compare" in args or "suggest" in args:
+        args = [str(tmp_path / Path(a).name) if a.endswith((".xlsx", ".csv", ".html", ".md")) and not Path(a).exists()
+                else a for a in args]
+        if "risk" in args or "compare" in args or "suggest" in args or "report" in args:
             args += ["--draws", "1000"]
         res = run(*args)
         assert res.exit_code == 0, (command, res.output)

@@ -159,3 +159,14 @@ def test_report_size_for_twenty_targets():
     n = len(a.table)
     assert n >= 60 and len(html.encode()) < 1_000_000 * n / 20 / 3  # well under 1 MB per 20 targets
     assert html.count('<svg class="fan"') == int(a.evaluable().sum())
+
+
+def test_notebook_repr_is_the_report_with_scoped_styles(wuhan):
+    frag = wuhan._repr_html_()
+    assert frag.startswith('<div class="tc-report"><style>') and "<html" not in frag
+    assert frag.count('<svg class="fan"') == 6 and "目标风险表" in frag
+    css = re.search(r"<style>(.*?)</style>", frag, re.S).group(1)
+    # every rule applies inside the report only (a notebook keeps its own look)
+    for rule in css.split("}"):
+        if "{" in rule:
+            assert all(s.strip().startswith(".tc-report") for s in rule.split("{")[0].split(",")), rule

@@ -293,7 +293,23 @@ def render_html(a, *, lang: str = "zh") -> str:
             + _body(a, lang) + "</body></html>\n")
 
 
+def _scoped_css(scope: str) -> str:
+    """The screen rules of :data:`CSS` limited to ``scope`` (a notebook page keeps its own look)."""
+    screen = CSS.split("@page")[0]
+    rules = []
+    for rule in screen.replace("\n", "").split("}"):
+        if "{" not in rule:
+            continue
+        selectors, body = rule.split("{", 1)
+        scoped = []
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            scoped.append(scope if sel in ("body", ":root") else f"{scope} {sel}")
+        rules.append(",".join(scoped) + "{" + body + "}")
+    return "".join(rules)
+
+
 def render_fragment(a, *, lang: str = "zh") -> str:
-    """The report without the document shell, for Jupyter (``Assessment._repr_html_``)."""
-    scoped = CSS.replace("body{", ".tc-report{")
-    return f'<div class="tc-report"><style>{scoped}</style>{_body(a, lang)}</div>'
+    """The report without the document shell, for Jupyter (``Assessment._repr_html_``); its
+    styles apply inside the report only."""
+    return f'<div class="tc-report"><style>{_scoped_css(".tc-report")}</style>{_body(a, lang)}</div>'
