@@ -77,3 +77,33 @@ def test_fan_has_every_evaluable_target_and_quantiles_in_order():
 def test_bad_inputs_are_clear():
     with pytest.raises(TypeError, match="must be a path, a DataFrame"):
         tc.assess("wuhan_14fyp", series=42)
+
+
+def test_fan_ends_on_the_risk_tables_range_for_every_kind(tmp_path):
+    """The chart and the probability read the same quantity from the same paths: at the target
+    year the fan's P10/P50/P90 are the risk table's, for level, cumulative, growth-rate and
+    reduction targets alike."""
+    import numpy as np
+
+    series = tmp_path / "s.csv"
+    series.write_text("region,indicator,year,value,unit\n" + "".join(
+        f"甲市,x,{y},{100 * 1.08 ** i * (1 + 0.04 * (-1) ** i):.2f},件\n" for i, y in enumerate(range(2012, 2023))),
+        encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text(
+        "plan,region,indicator,name,unit,kind,direction,target_year,target_value,baseline_year,baseline_value\n"
+        "p1,甲市,x,level,件,annual,up,2026,260,2020,\n"
+        "p2,甲市,x,sum,件,cumulative,up,2026,1100,2020,\n"
+        "p3,甲市,x,growth,%,growth_rate,up,2026,8,2020,\n"
+        "p4,甲市,x,fall,%,reduction,up,2026,10,2020,250\n", encoding="utf-8")
+    a = tc.assess(targets=targets, series=series, draws=2000, seed=5)
+    fans = {a.table.iloc[pos]["name"]: f for pos, f in a.fans()}
+    assert set(fans) == {"level", "sum", "growth", "fall"}
+    for name, f in fans.items():
+        row = a.table[a.table["name"] == name].iloc[0]
+        end = f[f["year"] == 2026].iloc[0]
+        np.testing.assert_allclose([end["p10"], end["p50"], end["p90"]], [row["p10"], row["p50"], row["p90"]])
+        # history: the same quantity from the observations (cumulative from the baseline on)
+        assert f["observed"].notna().sum() >= 2
+    s = fans["sum"]
+    assert s.loc[s["year"] == 2021, "observed"].iloc[0] < s.loc[s["year"] == 2022, "observed"].iloc[0]

@@ -170,3 +170,11 @@ def test_notebook_repr_is_the_report_with_scoped_styles(wuhan):
     for rule in css.split("}"):
         if "{" in rule:
             assert all(s.strip().startswith(".tc-report") for s in rule.split("{")[0].split(",")), rule
+
+
+def test_same_run_same_bytes():
+    # charts are drawn from the numbers alone: two runs with the same seed give the same file
+    one = tc.assess("zhejiang_14fyp", draws=DRAWS, seed=11).to_html()
+    two = tc.assess("zhejiang_14fyp", draws=DRAWS, seed=11).to_html()
+    other = tc.assess("zhejiang_14fyp", draws=DRAWS, seed=12).to_html()
+    assert one == two and one != other
