@@ -178,3 +178,19 @@ def test_same_run_same_bytes():
     two = tc.assess("zhejiang_14fyp", draws=DRAWS, seed=11).to_html()
     other = tc.assess("zhejiang_14fyp", draws=DRAWS, seed=12).to_html()
     assert one == two and one != other
+
+
+def test_footer_command_repeats_the_report(tmp_path):
+    import shlex
+
+    from targetcast.report.html import repeat_command
+
+    a = tc.assess("wuhan_14fyp", as_of=2022, draws=300, seed=4, correlation=0.3)
+    html = a.to_html()
+    cmd = repeat_command(a)
+    assert cmd in html and "--as-of 2022" in cmd and "--correlation 0.3" in cmd
+    args = shlex.split(cmd)[1:]
+    args[args.index("-o") + 1] = str(tmp_path / "again.html")
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == html  # the CLI and the library: same bytes

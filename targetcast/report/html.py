@@ -236,9 +236,7 @@ def _footer(a, lang: str) -> str:
            f'<h3>{escape(w["run"])}</h3><table>'
            + "".join(f"<tr><td>{escape(k)}</td><td>{_esc(_plain(v))}</td></tr>" for k, v in run if v is not None)
            + "</table>"]
-    plans = " ".join(_plans(a))
-    out.append(f'<p>{escape(w["repeat"])}: <code>targetcast report {escape(plans)} --seed {_esc(m.get("seed"))} '
-               f'--draws {_esc(m.get("draws"))}</code></p>')
+    out.append(f'<p>{escape(w["repeat"])}: <code>{escape(repeat_command(a))}</code></p>')
     used = sorted({f for fl in a.table["flags"].dropna() for f in str(fl).split(";") if f})
     if used:
         out.append(f'<h3>{escape(w["flags"])}</h3><p>' + "; ".join(
@@ -258,6 +256,24 @@ def _footer(a, lang: str) -> str:
         out.append("</tbody></table>")
     out.append(f'<p class="muted">targetcast · {date.today().isoformat()}</p></footer>')
     return "".join(out)
+
+
+def repeat_command(a) -> str:
+    """The command that makes this report again (the seed and draws fix every number)."""
+    m, rm = a.meta, getattr(a.result, "meta", {}) or {}
+    parts = ["targetcast report", *_plans(a)]
+    for flag, key in (("--targets", "targets"), ("--series", "series")):
+        if not str(m.get(key, "")).startswith("bundled:"):
+            parts += [flag, str(m.get(key))]
+    if rm.get("as_of_given"):
+        parts += ["--as-of", str(m.get("as_of"))]
+    if rm.get("correlation_requested") not in (None, 0, 0.0):
+        parts += ["--correlation", str(rm.get("correlation_requested"))]
+    if tuple(rm.get("thresholds", (0.8, 0.5, 0.2))) != (0.8, 0.5, 0.2):
+        parts += ["--thresholds", ",".join(f"{x:g}" for x in rm["thresholds"])]
+    parts += ["--seed", str(m.get("seed")), "--draws", str(m.get("draws")), "--model", str(m.get("model")),
+              "-o", "report.html"]
+    return " ".join(parts)
 
 
 def _plain(v):
