@@ -198,6 +198,10 @@ def _comparison(a, lang: str) -> str:
         return ""
     w = words(lang)
     names = [col[2:] for col in c.columns if col.startswith("p_") and col != "p_baseline"]
+    # targets without a probability under any scenario (no usable history) add nothing here
+    judged = c[["p_baseline"] + [f"p_{n}" for n in names]].notna().any(axis=1)
+    omitted = int((~judged).sum())
+    c = c[judged]
     heads = [w["plan"], w["indicator"], w["target"], w["baseline"]] + names
     out = [f'<section id="comparison"><h2>{escape(w["comparison"])}</h2><p class="muted">{escape(w["comparison_note"])}</p>'
            "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>"]
@@ -211,9 +215,13 @@ def _comparison(a, lang: str) -> str:
                 tds.append('<td class="num">—</td>')
                 continue
             cls, arrow = ("up", "▲") if d > 0.005 else ("down", "▼") if d < -0.005 else ("", "")
-            tds.append(f'<td class="num {cls}">{p:.2f} ({arrow}{d:+.2f})</td>')
+            change = f"{d:+.2f}" if arrow else "±0.00"
+            tds.append(f'<td class="num {cls}">{p:.2f} ({arrow}{change})</td>')
         out.append("<tr>" + "".join(tds) + "</tr>")
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table>")
+    if omitted:
+        out.append(f'<p class="muted">{escape(w["omitted"].format(n=omitted))}</p>')
+    out.append("</section>")
     return "".join(out)
 
 
@@ -249,9 +257,11 @@ def _footer(a, lang: str) -> str:
         out.append(f'<h3>{escape(w["sources"])}</h3><table><thead><tr><th>{escape(w["region"])}</th>'
                    f'<th>{escape(w["indicator"])}</th><th>{escape(w["years"])}</th><th>{escape(w["source"])}</th>'
                    "</tr></thead><tbody>")
+        names = {(t["region"], t["indicator"]): cells.name_of(t) for t in a.table.to_dict("records")}
         for r in src.to_dict("records"):
             # Sources are shown as text, never as links: the report fetches nothing.
-            out.append(f"<tr><td>{_esc(r['region'])}</td><td>{_esc(r['indicator'])}</td><td>{_esc(r['years'])}</td>"
+            name = names.get((r["region"], r["indicator"]), r["indicator"])
+            out.append(f"<tr><td>{_esc(r['region'])}</td><td>{_esc(name)}</td><td>{_esc(r['years'])}</td>"
                        f'<td class="src">{_esc(r["source"])}</td></tr>')
         out.append("</tbody></table>")
     out.append(f'<p class="muted">targetcast · {date.today().isoformat()}</p></footer>')

@@ -44,6 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "comparison": "情景对比",
         "comparison_note": "基准与各情景使用相同的模拟路径，概率变化即情景的影响，不是模拟误差。",
         "baseline": "基准",
+        "omitted": "另有{n}项目标在任何情景下都没有概率（缺历史数据），未列出。",
         "method": "方法说明",
         "method_text": "每个指标用经过校准的时间序列模型（auto：多个年度模型的中位数组合，区间按M3年度数据的滚动误差校准）"
                        "模拟{draws}条未来路径；实现概率为达到目标的路径占比。历史较短的序列借用同类地区的增速与波动，并加标注。"
@@ -116,6 +117,7 @@ WORDS: dict[str, dict[str, str]] = {
         "comparison_note": "The baseline and every scenario use the same sample paths: a change in P(attain) is the "
                            "scenario's effect, not simulation noise.",
         "baseline": "baseline",
+        "omitted": "{n} targets without a probability under any scenario (no usable history) are not listed.",
         "method": "Method",
         "method_text": "Each indicator is projected with calibrated time-series models (auto: the median of several "
                        "yearly models, intervals calibrated on rolling-origin errors of the M3 yearly series), "
