@@ -59,3 +59,8 @@ def p_text(r) -> str:
 
 def growth_text(r) -> str:
     return f"{fmt_pct(r.get('required_growth'), 1)} / {fmt_pct(r.get('historical_growth'), 1)}"
+
+
+def change_text(d: float) -> str:
+    """A change in probability: +0.03 / -0.01, and ±0.00 when it rounds to nothing (never -0.00)."""
+    return "±0.00" if abs(float(d)) < 0.005 else f"{float(d):+.2f}"

@@ -215,8 +215,7 @@ def _comparison(a, lang: str) -> str:
                 tds.append('<td class="num">—</td>')
                 continue
             cls, arrow = ("up", "▲") if d > 0.005 else ("down", "▼") if d < -0.005 else ("", "")
-            change = f"{d:+.2f}" if arrow else "±0.00"
-            tds.append(f'<td class="num {cls}">{p:.2f} ({arrow}{change})</td>')
+            tds.append(f'<td class="num {cls}">{p:.2f} ({arrow}{cells.change_text(d)})</td>')
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
     if omitted:

@@ -80,13 +80,17 @@ def render_markdown(a, *, lang: str = "zh") -> str:
     c = a.comparison
     if c is not None and len(c):
         names = [col[2:] for col in c.columns if col.startswith("p_") and col != "p_baseline"]
+        judged = c[["p_baseline"] + [f"p_{n}" for n in names]].notna().any(axis=1)
+        omitted, c = int((~judged).sum()), c[judged]
         body = []
         for r in c.to_dict("records"):
             row = [r["plan"], cells.name_of(r), "—" if pd.isna(r["p_baseline"]) else f"{r['p_baseline']:.2f}"]
-            row += ["—" if pd.isna(r[f"p_{n}"]) else f"{r[f'p_{n}']:.2f} ({r[f'd_{n}']:+.2f})" for n in names]
+            row += ["—" if pd.isna(r[f"p_{n}"]) else f"{r[f'p_{n}']:.2f} ({cells.change_text(r[f'd_{n}'])})" for n in names]
             body.append(row)
         lines += [f"## {w['comparison']}", "", w["comparison_note"], ""]
         lines += _table([w["plan"], w["indicator"], w["baseline"]] + names, body) + [""]
+        if omitted:
+            lines += [w["omitted"].format(n=omitted), ""]
     lines += [f"## {w['method']}", "", w["method_text"].format(draws=f"{int(m['draws']):,}"), "",
               f"{w['seed']} {m.get('seed')} · {w['draws']} {int(m['draws']):,} · {w['model']} {m.get('model')} · "
               f"{w['scenario']} {m.get('scenario')} · {w['correlation']} {m.get('correlation')} · "
