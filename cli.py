@@ -523,28 +523,18 @@ def _yr(v) -> str:
 
 
 def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
-    name = Text(str(r.name if isinstance(r.name, str) and r.name else r.indicator))
-    latest = "—" if pd.isna(r.last_value) else f"{fmt_num(r.last_value)} ({_yr(r.last_year)})"
-    op = {"up": "≥", "down": "≤"}.get(r.direction, "")
-    if bool(r.strict):
-        op = {"up": ">", "down": "<"}.get(r.direction, op)
-    target = f"{op}{fmt_num(r.target_value)} ({_yr(r.target_year)})"
-    if r.kind in ("growth_rate", "reduction", "cumulative"):
-        target += f" [{r.kind}]"
-    if pd.isna(r.p50):
-        rng = "—"
-    elif r.risk in ("attained", "missed"):
-        rng = fmt_num(r.p50)  # observed: no range
-    else:
-        # Spaces let a narrow column wrap between the numbers, never inside one (1,6 / 20).
-        rng = f"{fmt_num(r.p10)} – {fmt_num(r.p50)} – {fmt_num(r.p90)}"
+    from targetcast.report import cells
+
+    d = r._asdict()
+    name = Text(cells.name_of(d))
+    latest, target, rng = cells.latest_text(d), cells.target_text(d, lang.value), cells.range_text(d)
     if pd.isna(r.p_attain):
         p = "—"
     elif r.risk in ("attained", "missed"):
         p = f"{r.p_attain:.0%}"
     else:
         p = f"{r.p_attain:.2f} ± {r.p_attain_se:.3f}"
-    growth = f"{fmt_pct(r.required_growth, 1)} / {fmt_pct(r.historical_growth, 1)}"
+    growth = cells.growth_text(d)
     progress = f"{fmt_pct(r.time_progress)} / {fmt_pct(r.completion)} {status_words.get(r.status, '')}".strip()
     if r.status == "n/a" or (pd.isna(r.time_progress) and pd.isna(r.completion)):
         progress = status_words.get("n/a", "—")
