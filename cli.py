@@ -753,13 +753,13 @@ def replay(
     model: str = typer.Option("auto", "--model", help="Forecast model."),
     part: ReplayPart = typer.Option(ReplayPart.targets, "--part", help="For --format csv: which table (targets, scorecard, reliability)."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of status words in the table."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Score targetcast against real outcomes: what it said at a mid-term year beside what happened."""
     import targetcast as tc
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
     err.print(f"[dim]Replaying with {draws:,} paths per indicator…[/]")
