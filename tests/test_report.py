@@ -68,10 +68,18 @@ def test_html_english_and_outcome_of_a_replay():
     a = tc.assess("zhejiang_13fyp", as_of=2017, draws=DRAWS, seed=3)
     html = a.to_html(lang="en")
     assert '<html lang="en">' in html and "Risk table" in html and "风险表" not in html
-    # later observations drawn as hollow points and the outcome labelled on the chart
-    fan = re.search(r'<svg class="fan".*?</svg>', html, re.S).group(0)
-    assert fan.count('class="later"') == 2 and 'class="outcome"' in fan and "actual 34.1" in fan
-    assert "→ attained (34.1)" in html
+    # later observations drawn as hollow points and the outcome labelled on each chart
+    from targetcast.report.numbers import fmt_num
+
+    charts = re.findall(r'<svg class="fan".*?</svg>', html, re.S)
+    fans = a.fans()
+    assert len(charts) == len(fans) >= 1
+    for svg, (pos, fan) in zip(charts, fans):
+        row = a.table.iloc[pos]
+        later = fan[(fan["year"] > 2017) & fan["observed"].notna()]
+        assert svg.count('class="later"') == len(later) >= 1
+        assert f'actual {fmt_num(row["outcome_value"])}</text>' in svg
+        assert f"→ attained ({fmt_num(row['outcome_value'])})" in html
 
 
 def test_fan_chart_shows_gaps():
@@ -135,7 +143,7 @@ def test_cli_report_and_output_names(tmp_path):
     assert bad.exit_code == 1 and "ends in .xlsx but the format is csv" in " ".join(bad.output.split())
     assert not (tmp_path / "bad.xlsx").exists() and "Simulating" not in bad.output
     assert run("plans", "-o", tmp_path / "p.xlsx").exit_code == 0
-    assert openpyxl.load_workbook(tmp_path / "p.xlsx")["data"].max_row == 7
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx")["data"].max_row == len(tc.bundled().plans) + 1
     assert run("plans", "--format", "html").exit_code == 1
     assert run("report", "wuhan_14fyp", "-o", tmp_path / "r.csv").exit_code == 1
 
