@@ -23,6 +23,9 @@ from rich.text import Text
 
 from forecast.errors import ForecastError
 from history.problems import DataError, problems_frame
+from targetcast.defaults import CONFIDENCE, DRAWS, SEED, SUGGEST_TO_YEAR
+from targetcast.report.files import write_text as _atomic_write
+from targetcast.report.numbers import fmt_num, fmt_pct
 
 app = typer.Typer(
     help="targetcast — will each plan indicator reach its target, and how likely is that?",
@@ -60,6 +63,21 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+#: the output file endings that choose a format when --format is not given
+SUFFIX_FORMAT = {".xlsx": Format.xlsx, ".html": Format.html, ".htm": Format.html, ".csv": Format.csv,
+                 ".json": Format.json, ".md": Format.markdown}
+
+
+class Table_(str, Enum):
+    """The tables of an assessment a CSV can hold (one per file)."""
+
+    risk = "risk"
+    portfolio = "portfolio"
+    goal_seek = "goal_seek"
 
 
 class Lang(str, Enum):
@@ -151,14 +169,17 @@ def _package_modules():
     import forecast
     import history
     import scenarios
+    import targetcast
 
-    return (history, forecast, scenarios)
+    return (history, forecast, scenarios, targetcast)
 
 
-def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
-    """Refuse to write results over an input file (input files are never modified)."""
+def _guard_output(output: Optional[Path], inputs: list[Optional[Path]], fmt: Optional[Format] = None, *,
+                  html: bool = False) -> Format:
+    """Refuse to write results over an input file (input files are never modified), or where
+    the file cannot be written; return the format to write (``_output_format``)."""
     if output is None:
-        return
+        return _output_format(fmt, output, html=html)
     out = Path(output).resolve()
     # Checked before any work is done, so a long simulation never ends in a failed write.
     if not out.parent.is_dir():
@@ -177,52 +198,46 @@ def _guard_output(output: Optional[Path], inputs: list[Optional[Path]]) -> None:
         if p is not None and Path(p).resolve() == out:
             fail(f"--output {output} is one of the input files; input files are never overwritten. "
                  "Choose another output file name.")
+    return _output_format(fmt, output, html=html)
 
 
-def _atomic_write(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Write via a temporary file in the same folder, so a failure never leaves a half-written
-    result. A symlink is followed (the link stays, its target gets the result); an existing
-    file keeps its permissions, a new one gets the umask's. Temporary files are named
-    ``.NAME.<pid>.tmp``: ones left by a killed run (dead pid) are removed by the next write."""
-    path = Path(os.path.realpath(path))
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        pid = stale.name[len(path.name) + 2:-4]
-        if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _output_format(fmt: Optional[Format], output: Optional[Path], *, html: bool = False) -> Format:
+    """The format to write. Without --format (None), an output name ending in .xlsx/.html/.csv/
+    .json/.md picks that format, else table; a name that contradicts the format is an error
+    (exit 1), so an .xlsx file is always a workbook, never text with that name."""
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    by_suffix = SUFFIX_FORMAT.get(suffix)
+    if fmt is None:
+        fmt = by_suffix if by_suffix is not None and (html or by_suffix != Format.html) else Format.table
+    if output is not None and fmt != by_suffix and (by_suffix in (Format.xlsx, Format.html) or fmt == Format.xlsx):
+        want = {Format.xlsx: ".xlsx", Format.html: ".html"}.get(fmt, f".{'md' if fmt == Format.markdown else fmt.value}")
+        fail(f"--output {output} ends in {suffix or 'no extension'} but the format is {fmt.value}: the file would "
+             f"not be what its name says. Name it *{want}, or drop --format to write "
+             f"{by_suffix.value if by_suffix else 'a table'}.")
+    if fmt == Format.html and not html:
+        fail(f"--format html is for `targetcast risk` and `targetcast report`; use xlsx, csv, json or markdown here.")
+    if fmt == Format.xlsx and output is None:
+        fail("--format xlsx writes a workbook: give the file name with --output NAME.xlsx.")
+    return fmt
 
 
 def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, meta: dict | None = None,
-                renderables=None) -> None:
+                renderables=None, extra: dict[str, pd.DataFrame] | None = None) -> None:
     """Write a result as table/csv/json/markdown to stdout or ``output``.
 
-    JSON is ``{"meta": {...}, "rows": [...]}`` (UTF-8, Chinese kept readable). CSV is the plain
+    JSON is ``{"meta": {...}, "rows": [...]}`` plus one key per ``extra`` table (UTF-8, Chinese
+    kept readable). CSV is the plain
     frame (machine friendly; the metadata goes to stderr). Markdown starts with a metadata line.
     """
     meta = meta or {}
+    fmt = _output_format(fmt, output)  # callers pass the resolved format; None (library use) = table
+    if fmt == Format.xlsx:
+        from targetcast.report.files import write_bytes
+        from targetcast.report.xlsx import frame_workbook
+
+        write_bytes(Path(output), frame_workbook(frame, _jsonable(meta)))
+        err.print(f"Wrote {len(frame)} rows to {output}")
+        return
     if fmt == Format.table:
         items = renderables if renderables is not None else [frame_table(frame)]
         if output is not None:
@@ -239,8 +254,9 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
     if fmt == Format.csv:
         text = frame.to_csv(index=False)
     elif fmt == Format.json:
-        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        text = json.dumps({"meta": _jsonable(meta), "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+        doc = {"meta": _jsonable(meta), "rows": _records(frame)}
+        doc.update({name: _records(f) for name, f in (extra or {}).items()})
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     else:
         text = markdown(frame, meta)
     if meta and fmt == Format.csv:
@@ -254,6 +270,10 @@ def write_frame(frame: pd.DataFrame, fmt: Format, output: Optional[Path], *, met
         # Excel on Chinese Windows as UTF-8, not GBK mojibake.
         sys.stdout.write(("\ufeff" if fmt == Format.csv else "") + text)
         sys.stdout.flush()
+
+
+def _records(frame: pd.DataFrame) -> list:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
 def _jsonable(obj):
@@ -278,29 +298,6 @@ def markdown(frame: pd.DataFrame, meta: dict | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fmt_num(v) -> str:
-    """Numbers as a planner reads them: 25,200 · 40.57 · 0.123."""
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return "—"
-    v = float(v)
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:,.1f}".rstrip("0").rstrip(".")
-    if a >= 1:
-        return f"{v:.2f}".rstrip("0").rstrip(".")
-    if a == 0:
-        return "0"
-    return f"{v:.3g}"
-
-
-def fmt_pct(v, digits: int = 0) -> str:
-    if v is None or pd.isna(v):
-        return "—"
-    return f"{100 * float(v):.{digits}f}%"
-
-
 def frame_table(frame: pd.DataFrame, title: str | None = None, caption: str | None = None,
                 lang: "Lang | None" = None) -> Table:
     from scenarios.labels import label
@@ -322,17 +319,15 @@ def echo_run(meta: dict) -> None:
 # --------------------------------------------------------------------------- data loading
 
 def _load_targets(path: Optional[Path]):
-    from history.bundled import bundled_targets
-    from history.readers import load_targets
+    from targetcast import load_targets
 
-    return load_targets(path) if path is not None else bundled_targets()
+    return load_targets(path)
 
 
 def _load_series(path: Optional[Path], sheet: Optional[str] = None):
-    from history.bundled import bundled_series
-    from history.readers import load_series
+    from targetcast import load_series
 
-    return load_series(path, sheet=sheet) if path is not None else bundled_series()
+    return load_series(path, sheet=sheet)
 
 
 def _show_notes(*loaded) -> None:
@@ -341,82 +336,32 @@ def _show_notes(*loaded) -> None:
         err.print(f"{len(notes)} value(s) were normalised while reading (see `targetcast validate`).", style="yellow")
 
 
-def _warn_not_applied(keys, targets: pd.DataFrame, scenario) -> None:
-    """Say which 'down' series a scenario's all-indicator adjustments left alone (scenarios.scenario)."""
-    if not keys:
-        return
-    names = targets.assign(key=targets["region"].astype(str) + "/" + targets["indicator"].astype(str))
-    names = names.drop_duplicates("key").set_index("key")["name"] if "name" in names else pd.Series(dtype=str)
-    shown = [f"{names.get(k)} ({k})" if isinstance(names.get(k), str) and names.get(k) else k for k in keys]
-    err.print((f"Warning: scenario {scenario.name!r} moves every indicator, but not {', '.join(shown)}: "
-                     "their targets are 'down' (lower is better), where a slowdown would read as an improvement. "
-                     "Name the indicator in an adjustment to move it anyway."), style="yellow")
-
-
-def _warn_unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.DataFrame) -> None:
-    """Warn (stderr) about scenario adjustments naming an indicator or region that no target
-    or series has: they would change nothing, silently."""
-    from scenarios.errors import unknown_names
-
-    known = {"indicator": set(targets["indicator"]) | set(series["indicator"]),
-             "region": set(targets["region"]) | set(series["region"])}
-    for i, adj in enumerate(getattr(scenario, "adjustments", ())):
-        for key in ("indicator", "region"):
-            ids = getattr(adj, key)
-            if ids is None or set(ids) & known[key]:
-                continue
-            hints = "; ".join(unknown_names(list(ids), sorted(map(str, known[key]))))
-            err.print(f"Warning: scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches "
-                      f"nothing in the targets or series, so it changes nothing. Fix the {key} id.", style="yellow")
-
-
-def _warn_typos(targets: pd.DataFrame, series: pd.DataFrame, plans: Optional[list[str]] = None,
-                user_files: bool = False) -> None:
-    """Warn (stderr) about targets (of ``plans``, default all) that match no series while a
-    close spelling does; with the user's own files, also name every other target without a
-    series (the bundled ones are listed in history/data/README.md)."""
-    from history.matching import close_key, likely_typos
-    from history.pairing import unmatched_targets
-
-    if plans:
-        targets = targets[targets["plan"].isin(plans)]
-    typos = likely_typos(targets, series)
-    for message in typos:
-        err.print(f"Warning: {message} Fix the name in one of the files; until then it shows as no data.",
-                  style="yellow")
-    if user_files:
-        keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
-        missing = unmatched_targets(targets, series)
-        other = [f"{r} / {i}" for r, i in dict.fromkeys(zip(missing["region"].astype(str), missing["indicator"].astype(str)))
-                 if close_key(r, i, keys) is None]  # the close spellings were warned about above
-        if other:
-            shown = ", ".join(other[:8]) + (f" and {len(other) - 8} more" if len(other) > 8 else "")
-            err.print((f"Warning: {len(other)} target indicator(s) match no series and show as no data: {shown}. "
-                             "Check the names (targetcast validate --targets T --series S lists them)."),
-                      style="yellow")
-
-
-def _panel(history) -> pd.DataFrame:
-    """Reference panel for short series: the bundled regional series (national totals left
-    out) plus the user's own series, whose value wins where both give a region and year."""
-    from history.bundled import SERIES_FILE, peer_panel
-
-    if history.file == SERIES_FILE:  # the bundled data themselves: no national totals, no copies
-        return peer_panel()
-    try:
-        bundled = peer_panel()
-    except DataError:
-        return history.frame
-    both = pd.concat([bundled, history.frame], ignore_index=True)
-    return both.drop_duplicates(["region", "indicator", "year"], keep="last").reset_index(drop=True)
+def _warn(warnings) -> None:
+    """Print the library's warnings (probable mistakes that change nothing) on stderr."""
+    for message in warnings:
+        err.print(f"Warning: {message}", style="yellow")
 
 
 OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write the result to this file instead of stdout.")
-FORMAT_OPT = typer.Option(Format.table, "--format", "-f", help="table (rich), csv, json or markdown.")
-SEED_OPT = typer.Option(20240101, "--seed", help="Random seed; the same seed gives the same numbers.")
+FORMAT_OPT = typer.Option(None, "--format", "-f", help="table (rich), csv, json, markdown or xlsx "
+                          "(default: from the --output name's ending, else table).")
+TABLE_OPT = typer.Option(Table_.risk, "--table", help="Which table a CSV (or table/markdown) holds: risk (one row "
+                         "per target), portfolio (expected number met, P(all binding met) per plan and category) or "
+                         "goal_seek (the growth uplift each target not on track needs). JSON holds all three.")
+SEED_OPT = typer.Option(SEED, "--seed", help="Random seed; the same seed gives the same numbers.")
+DRAWS_OPT = typer.Option(DRAWS, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths per series.")
 LANG_OPT = typer.Option(Lang.zh, "--lang", help="Language of the table's headers and words (zh or en).")
 SHEET_OPT = typer.Option(None, "--sheet", help="Sheet of an .xlsx --series (default: the sheet named history, "
                          "else the first with a header row).")
+
+
+# options of risk and report
+AS_OF_OPT = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation).")
+MODEL_OPT = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`).")
+CORRELATION_OPT = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'.")
+THRESHOLDS_OPT = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk.")
+TOL_OPT = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status.")
+GOAL_SEEK_OPT = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on targets not on track.")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -427,13 +372,13 @@ def plans(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
     lang: Lang = LANG_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """List the plans: region, period, number of targets, how many have usable history."""
     from history.bundled import plans_summary
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = plans_summary(t.frame, s.frame)
     write_frame(frame, fmt, output, meta={"targets": t.file, "series": s.file},
@@ -449,13 +394,13 @@ def show(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
     lang: Lang = LANG_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Each target of a plan with its baseline, latest observation and how much history it has."""
     from history.bundled import plan_detail
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = plan_detail(plan, t.frame, s.frame)
     write_frame(frame, fmt, output, meta={"plan": plan}, renderables=[_show_table(plan, frame, lang)])
@@ -490,7 +435,7 @@ def validate(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file; with --series the pair is checked too."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file; with --targets the pair is checked too."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Sheet of the .xlsx FILES (default: the sheet named history/targets, else the first with data)."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
 ):
     """Check series/targets files and list every problem at once (file, row, column, value, fix).
 
@@ -499,6 +444,9 @@ def validate(
     from history.readers import load_series, load_targets
     from history.validation import validate_tables
 
+    if fmt in (Format.html, Format.xlsx):
+        fail(f"validate prints its findings; --format {fmt.value} is not available here. Use table, csv, json or markdown.")
+    fmt = _output_format(fmt, None)
     paths = list(dict.fromkeys([*(files or []), *(p for p in (targets, series) if p is not None)]))
     if not paths:
         raise typer.BadParameter("give the files to check, or --targets T --series S", param_hint="FILES")
@@ -556,33 +504,26 @@ def forecast_cmd(
     to_year: Optional[int] = typer.Option(None, "--to-year", help="Project up to this year."),
     model: str = typer.Option("auto", "--model", help="auto, naive, drift, logdrift, linear, ets, ets_damped, arima, theta, logit."),
     levels: list[int] = typer.Option([80, 95], "--levels", help="Interval levels in %, repeatable."),
-    draws: int = typer.Option(2000, "--draws", min=100, max=200_000, help="Sample paths per series."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     sheet: Optional[str] = SHEET_OPT,
     lang: Lang = LANG_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Forecast fan per series and year: mean, p50 and lo_/hi_ bounds for each level."""
-    from forecast.engine import forecast_series
+    import targetcast as tc
 
     if (horizon is None) == (to_year is None):
         raise typer.BadParameter("give exactly one of --horizon or --to-year", param_hint="--horizon/--to-year")
-    _guard_output(output, [series])
+    fmt = _guard_output(output, [series], fmt)
     s = _load_series(series, sheet)
     _show_notes(s)
-    last = int(s.frame["year"].max())
-    end = to_year if to_year is not None else last + horizon
-    if end <= int(s.frame["year"].min()):
-        fail(f"--to-year {end} is not after the data in {series} (years {int(s.frame['year'].min())}–{last}). "
-             "Choose a later year.")
     with _progress("Forecasting") as tick:
-        fc = forecast_series(s.frame, to_year=end, model=model, draws=draws, seed=seed, panel=_panel(s),
-                             errors="skip", progress=tick)
+        fc = tc.forecast(s, to_year=to_year, horizon=horizon, model=model, draws=draws, seed=seed, progress=tick)
+    end = fc.meta["to_year"]
     skipped = fc.meta.get("skipped", {})
     _report_skipped(skipped, "--format json lists every reason (meta.skipped)")
-    if not len(fc):
-        fail("No series could be projected: " + "; ".join(list(skipped.values())[:5]))
     frame = fc.to_frame(levels)
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": end, "series": str(series)}
     echo_run(meta)
@@ -644,20 +585,20 @@ def backtest(
     series: Path = typer.Option(..., "--series", exists=True, dir_okay=False, help="Series file."),
     models: Optional[str] = typer.Option(None, "--models", help="Comma-separated model names (default: all that fit)."),
     horizon: int = typer.Option(3, "--horizon", min=1, max=10, help="Years ahead scored at each origin."),
-    draws: int = typer.Option(500, "--draws", min=100, max=20_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     sheet: Optional[str] = SHEET_OPT,
     lang: Lang = LANG_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Rolling-origin accuracy (sMAPE, MASE) and interval coverage per model on your own series."""
-    from forecast.backtest import backtest as run_backtest
+    import targetcast as tc
 
-    _guard_output(output, [series])
+    fmt = _guard_output(output, [series], fmt)
     s = _load_series(series, sheet)
     names = [m.strip() for m in models.split(",")] if models else None
-    frame = run_backtest(s.frame, models=names, horizon=horizon, draws=draws, seed=seed)
+    frame = tc.backtest(s, models=names, horizon=horizon, draws=draws, seed=seed)
     skipped = frame.attrs.get("skipped", {})
     _report_skipped(skipped, "--format json lists every reason (meta.skipped)")
     if frame.empty:
@@ -720,33 +661,18 @@ def _yr(v) -> str:
 
 
 def _risk_cells(r, risk_words, status_words, lang: Lang) -> list:
-    name = Text(str(r.name if isinstance(r.name, str) and r.name else r.indicator))
-    from scenarios.labels import KIND_LABELS
+    from targetcast.report import cells
 
-    kind = KIND_LABELS[lang.value].get(r.kind, "")
-    # a sum or a rate shows its window, never a bare year that would read as that year's value
-    since = _yr(r.baseline_year + 1 if r.kind == "cumulative" else r.baseline_year) if kind and not pd.isna(
-        r.baseline_year) else ""
-    span = f"{since}–{_yr(r.last_year)}" if since else _yr(r.last_year)
-    latest = "—" if pd.isna(r.last_value) else f"{kind} {fmt_num(r.last_value)} ({span})".strip()
-    op = {"up": "≥", "down": "≤"}.get(r.direction, "")
-    if bool(r.strict):
-        op = {"up": ">", "down": "<"}.get(r.direction, op)
-    target = f"{kind} {op}{fmt_num(r.target_value)} ({_yr(r.target_year)})".strip()
-    if pd.isna(r.p50):
-        rng = "—"
-    elif r.risk in ("attained", "missed"):
-        rng = fmt_num(r.p50)  # observed: no range
-    else:
-        # Spaces let a narrow column wrap between the numbers, never inside one (1,6 / 20).
-        rng = f"{fmt_num(r.p10)} – {fmt_num(r.p50)} – {fmt_num(r.p90)}"
+    d = r._asdict()
+    name = Text(cells.name_of(d))
+    latest, target, rng = cells.latest_text(d, lang.value), cells.target_text(d, lang.value), cells.range_text(d)
     if pd.isna(r.p_attain):
         p = "—"
     elif r.risk in ("attained", "missed"):
         p = f"{r.p_attain:.0%}"
     else:
         p = f"{r.p_attain:.2f} ± {r.p_attain_se:.3f}"
-    growth = f"{fmt_pct(r.required_growth, 1)} / {fmt_pct(r.historical_growth, 1)}"
+    growth = cells.growth_text(d)
     progress = f"{fmt_pct(r.time_progress)} / {fmt_pct(r.completion)} {status_words.get(r.status, '')}".strip()
     if r.status == "n/a" or (pd.isna(r.time_progress) and pd.isna(r.completion)):
         progress = status_words.get("n/a", "—")
@@ -790,25 +716,6 @@ def _summary_panel(table: pd.DataFrame, portfolio: pd.DataFrame, meta: dict, lan
     return Panel(Text("\n").join(lines), title=title, expand=False)
 
 
-RISK_COLUMNS = ["plan", "region", "indicator", "name", "unit", "kind", "direction", "strict", "category", "attribute",
-                "target_year", "target_value", "baseline_year", "baseline_value", "as_of", "last_year", "last_value",
-                "n_obs", "p_attain", "p_attain_se", "p10", "p50", "p90", "expected_shortfall", "first_year_median",
-                "p_reached_before", "required_growth", "historical_growth", "historical_growth_3y",
-                "historical_growth_5y", "time_progress", "completion", "status", "risk", "model", "flags", "notes",
-                "outcome", "outcome_value"]
-
-
-def _risk_frame(table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
-    from history.validation import TARGET_KEY
-
-    cols = [c for c in RISK_COLUMNS if c in table.columns] + [c for c in table.columns if c not in RISK_COLUMNS]
-    frame = table[cols].copy()
-    if extra is not None and len(extra):
-        # One row per target: several targets may share plan, region and indicator (level + growth, 确保/力争).
-        frame = frame.merge(extra, on=[c for c in TARGET_KEY if c in extra.columns], how="left")
-    return frame
-
-
 def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
     if scenarios_file is None:
         if name is not None:
@@ -824,27 +731,14 @@ def _scenario(scenarios_file: Optional[Path], name: Optional[str]):
     return get_scenario(found, name)
 
 
-def _correlation(value: str) -> float | str:
-    if value == "auto":
-        return "auto"
-    try:
-        rho = float(value)
-    except ValueError:
-        raise typer.BadParameter(f"must be a number in [0, 1) or 'auto'. Got {value!r} instead.", param_hint="--correlation")
-    if not 0 <= rho < 1:
-        raise typer.BadParameter(f"must be in [0, 1). Got {value!r} instead.", param_hint="--correlation")
-    return rho
+def _option(check, value, hint: str):
+    """A library check of an option's text; its message becomes a usage error (exit 2)."""
+    from scenarios.errors import ScenarioError
 
-
-def _thresholds(value: str) -> tuple[float, float, float]:
     try:
-        parts = tuple(float(x) for x in value.split(","))
-    except ValueError:
-        parts = ()
-    if len(parts) != 3 or not (1 >= parts[0] > parts[1] > parts[2] >= 0):
-        raise typer.BadParameter(f"three decreasing probabilities like 0.8,0.5,0.2. Got {value!r} instead.",
-                                 param_hint="--thresholds")
-    return parts
+        return check(value)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint)
 
 
 @app.command()
@@ -853,61 +747,120 @@ def risk(
     plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
-    as_of: Optional[int] = typer.Option(None, "--as-of", help="Ignore observations after this year (replay a mid-term evaluation)."),
+    as_of: Optional[int] = AS_OF_OPT,
     scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML)."),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name in --scenarios."),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
-    model: str = typer.Option("auto", "--model", help="Forecast model (auto is calibrated; see `targetcast backtest`)."),
-    correlation: str = typer.Option("0", "--correlation", help="Common-factor correlation between indicators, 0–1 or 'auto'."),
-    thresholds: str = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk."),
-    tol: float = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status."),
-    goal_seek: bool = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on at-risk targets."),
+    model: str = MODEL_OPT,
+    correlation: str = CORRELATION_OPT,
+    thresholds: str = THRESHOLDS_OPT,
+    tol: float = TOL_OPT,
+    goal_seek: bool = GOAL_SEEK_OPT,
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and status words in the table."),
-    fmt: Format = FORMAT_OPT,
+    table: Table_ = TABLE_OPT,
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="table (rich), csv, json, markdown, html "
+                                         "(the report) or xlsx (the workbook); default: from the --output name's "
+                                         "ending, else table."),
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """The risk table: probability of reaching each target, range, growth needed, mid-term status."""
-    from scenarios.risk import assess
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt, html=True)
+    a = _run_assessment(plan, targets, series, as_of=as_of, scenario=_scenario(scenarios_file, scenario), draws=draws,
+                        seed=seed, model=model, correlation=correlation, thresholds=thresholds, tol=tol,
+                        goal_seek=goal_seek)
+    _write_assessment(a, fmt, output, lang, table)
 
-    _guard_output(output, [targets, series, scenarios_file])
+
+def _write_assessment(a, fmt: Format, output: Optional[Path], lang: Lang, table: "Table_") -> None:
+    """Render an assessment: the rich tables, a report (html, xlsx, markdown), or one of its
+    tables as data (csv: ``--table``; json: every table under its own key)."""
+    import time
+
+    start = time.perf_counter()
+    if fmt in (Format.html, Format.xlsx) or (fmt == Format.markdown and table == Table_.risk):
+        if fmt == Format.xlsx:
+            a.to_excel(output, lang=lang.value)
+        else:
+            text = a.to_html(lang=lang.value) if fmt == Format.html else a.to_markdown(lang=lang.value)
+            if output is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                return
+            _atomic_write(Path(output), text)
+        size = Path(output).stat().st_size
+        err.print(f"Wrote {fmt.value} report to {output} ({size / 1024:,.0f} KB, {time.perf_counter() - start:.1f} s)")
+        return
+    if fmt == Format.json:
+        extra = {name: frame for name, frame in a.tables().items() if name != "risk"}
+        write_frame(a.table, fmt, output, meta=a.meta, extra=extra)
+        return
+    frame = a.tables()[table.value]
+    renderables = None
+    if fmt == Format.table and table == Table_.risk:
+        renderables = risk_tables(a.table, a.portfolio, a.meta, lang)
+        if len(a.goal_seek):
+            renderables.append(_goal_seek_table(a.table, lang))
+    write_frame(frame, fmt, output, meta=a.meta, renderables=renderables)
+
+
+@app.command()
+@handle_errors
+def report(
+    plan: Optional[list[str]] = typer.Argument(None, help="Plan ids (default: every plan)."),
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False, help="report.html (one self-contained file, "
+                                "charts inline, works offline), report.xlsx (workbook) or report.md."),
+    targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
+    series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
+    as_of: Optional[int] = AS_OF_OPT,
+    scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", exists=True, dir_okay=False, help="Scenario file (TOML): adds the scenario comparison."),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Only these scenarios of --scenarios (repeatable)."),
+    draws: int = DRAWS_OPT,
+    seed: int = SEED_OPT,
+    model: str = MODEL_OPT,
+    correlation: str = CORRELATION_OPT,
+    thresholds: str = THRESHOLDS_OPT,
+    tol: float = TOL_OPT,
+    goal_seek: bool = GOAL_SEEK_OPT,
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of the report (zh or en)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html, xlsx or markdown (default: from the --output name)."),
+):
+    """A report to hand out: summary, risk table, a fan chart per target, goal seek, scenarios, method and sources."""
+    if scenario and scenarios_file is None:
+        raise typer.BadParameter("--scenario needs --scenarios FILE", param_hint="--scenario")
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt, html=True)
+    if fmt not in (Format.html, Format.xlsx, Format.markdown):
+        fail(f"--output {output}: a report is .html, .xlsx or .md (got {fmt.value}). For data use `targetcast risk "
+             "--format csv|json`.")
+    compare_with = None
+    if scenarios_file is not None:
+        import targetcast as tc
+        from scenarios.scenario import get_scenario
+
+        found = tc.load_scenarios(scenarios_file)
+        compare_with = {n: get_scenario(found, n) for n in scenario} if scenario else found
+    a = _run_assessment(plan, targets, series, as_of=as_of, compare=compare_with, draws=draws, seed=seed, model=model,
+                        correlation=correlation, thresholds=thresholds, tol=tol, goal_seek=goal_seek)
+    _write_assessment(a, fmt, output, lang, Table_.risk)
+
+
+def _run_assessment(plan, targets: Optional[Path], series: Optional[Path], *, correlation: str, thresholds: str,
+                    **kwargs):
+    """Check the options, load, warn, assess (targetcast.assess) and echo the run: shared by
+    risk and report."""
+    import targetcast as tc
+    from scenarios.risk import check_correlation, check_thresholds
+
+    kwargs.update(correlation=_option(check_correlation, correlation, "--correlation"),
+                  thresholds=_option(check_thresholds, thresholds, "--thresholds"))
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame, s.frame, plan, user_files=targets is not None or series is not None)
-    sc = _scenario(scenarios_file, scenario)
-    if sc is not None:
-        _warn_unmatched_adjustments(sc, t.frame, s.frame)
-    err.print(f"Simulating {draws:,} paths per indicator…", style="dim")
-    result = assess(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
-                    scenario=sc, correlation=_correlation(correlation), thresholds=_thresholds(thresholds), tol=tol,
-                    panel=_panel(s), targets_file=t.file, series_file=s.file)
-    _warn_not_applied(result.meta.get("scenario_not_applied"), t.frame, sc)
-    if result.meta.get("as_of_after_data") is not None:
-        err.print(f"Warning: --as-of {as_of} is after the latest observation ({result.meta['as_of_after_data']}); "
-                  "every row is judged on data that old (flagged stale data). Use the latest year to judge "
-                  "today's data.", style="yellow")
-    extra = None
-    if goal_seek:
-        from scenarios.goalseek import goal_seek_table
-
-        gs = goal_seek_table(result, confidence=0.8)
-        if len(gs):
-            from history.validation import TARGET_KEY
-
-            extra = gs[[c for c in gs.columns if c in (*TARGET_KEY, "uplift_needed", "add_needed")]]
-    frame = _risk_frame(result.table, extra)
-    meta = {k: result.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
-            if k in result.meta}
-    # CSV has no header block: every row carries what is needed to repeat the run.
-    frame["scenario"], frame["seed"], frame["draws"] = meta.get("scenario"), seed, draws
-    meta.update(targets=t.file, series=s.file)
-    if sc is not None and sc.description:
-        meta["scenario_description"] = sc.description
-    echo_run({k: meta[k] for k in ("seed", "draws", "model", "as_of", "scenario", "scenario_description") if k in meta})
-    renderables = risk_tables(frame, result.portfolio, meta, lang) if fmt == Format.table else None
-    if fmt == Format.table and extra is not None and len(extra):
-        renderables.append(_goal_seek_table(frame, lang))
-    write_frame(frame, fmt, output, meta=meta, renderables=renderables)
+    err.print(f"Simulating {kwargs['draws']:,} paths per indicator…", style="dim")
+    a = tc.assess(plan or None, targets=t, series=s, **kwargs)
+    _warn(a.warnings)
+    echo_run({k: a.meta[k] for k in ("seed", "draws", "model", "as_of", "scenario", "scenario_description")
+              if k in a.meta})
+    return a
 
 
 def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
@@ -917,16 +870,11 @@ def _goal_seek_table(frame: pd.DataFrame, lang: Lang) -> Table:
               title_justify="left")
     for c in (["规划", "指标", "每年增速", "或每年"] if zh else ["plan", "indicator", "growth per year", "or per year"]):
         t.add_column(c)
-    # Words carry the sign: a 'down' target (平均结案天数 ≤ 45) needs a fall, "减少 10.13 天",
-    # never "增加 −10.13 天".
-    up_word, down_word = ("再提高", "再降低") if zh else ("+", "−")
-    add_word, cut_word = ("增加", "减少") if zh else ("add", "cut")
+    from targetcast.report import cells
+
     for r in rows.itertuples(index=False):
-        g, add = r.uplift_needed, getattr(r, "add_needed", float("nan"))
-        growth = "—" if pd.isna(g) else (f"{up_word if g >= 0 else down_word} {fmt_pct(abs(g), 1)}" if zh else
-                                         f"{up_word if g >= 0 else down_word}{fmt_pct(abs(g), 1)}")
-        more = "—" if pd.isna(add) else f"{add_word if add >= 0 else cut_word} {fmt_num(abs(add))} {r.unit or ''}".strip()
-        t.add_row(str(r.plan), str(r.name or r.indicator), growth, more)
+        t.add_row(str(r.plan), str(r.name or r.indicator), cells.uplift_text(r.uplift_needed, lang.value),
+                  cells.add_text(getattr(r, "add_needed", float("nan")), r.unit, lang.value))
     return t
 
 
@@ -943,24 +891,23 @@ def replay(
     as_of: Optional[int] = typer.Option(None, "--as-of", help="Replay as of this year (default: each plan's mid-term year)."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False, help="Targets file (default: bundled plans)."),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False, help="Series file (default: bundled series)."),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000, help="Monte Carlo sample paths."),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model", help="Forecast model."),
     part: ReplayPart = typer.Option(ReplayPart.targets, "--part", help="For --format csv: which table (targets, scorecard, reliability)."),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of status words in the table."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """Score targetcast against real outcomes: what it said at a mid-term year beside what happened."""
-    from scenarios.replay import replay as run_replay
+    import targetcast as tc
 
-    _guard_output(output, [targets, series])
+    fmt = _guard_output(output, [targets, series], fmt)
     t, s = _load_targets(targets), _load_series(series)
     _show_notes(t, s)
-    _warn_typos(t.frame, s.frame, plan)
     err.print(f"Replaying with {draws:,} paths per indicator…", style="dim")
-    res = run_replay(t.frame, s.frame, plans=plan or None, as_of=as_of, model=model, draws=draws, seed=seed,
-                     panel=_panel(s), targets_file=t.file, series_file=s.file)
+    res = tc.replay(plan or None, targets=t, series=s, as_of=as_of, model=model, draws=draws, seed=seed)
+    _warn(res.meta.pop("warnings"))
     meta = {**res.meta, "targets": t.file, "series": s.file}
     echo_run({k: meta[k] for k in ("seed", "draws", "model")} | {"as_of": as_of or "mid-term per plan"})
     frames = {"targets": res.rows, "scorecard": res.scorecard, "reliability": res.reliability}
@@ -1013,33 +960,29 @@ def compare(
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
     as_of: Optional[int] = typer.Option(None, "--as-of"),
-    draws: int = typer.Option(5_000, "--draws", min=100, max=1_000_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
     lang: Lang = LANG_OPT,
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """P(attain) per indicator under every scenario side by side, with the change from baseline."""
-    from scenarios.compare import compare as run_compare
-    from scenarios.scenario import get_scenario, load_scenarios
+    import targetcast as tc
 
-    _guard_output(output, [targets, series, scenarios_file])
+    fmt = _guard_output(output, [targets, series, scenarios_file], fmt)
     t, s = _load_targets(targets), _load_series(series)
-    _warn_typos(t.frame, s.frame, plan)
-    found = load_scenarios(scenarios_file)
-    if scenario:
-        found = {n: get_scenario(found, n) for n in scenario}
-    for sc in found.values():
-        _warn_unmatched_adjustments(sc, t.frame, s.frame)
-    frame = run_compare(t.frame, s.frame, found, plans=plan or None, as_of=as_of, model=model, draws=draws,
-                        seed=seed, panel=_panel(s), targets_file=t.file, series_file=s.file)
-    meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs.get("meta", {}).get("as_of", as_of),
-            "scenarios": ",".join(found)}
+    frame = tc.compare(scenarios_file, plan or None, names=scenario or None, targets=t, series=s, as_of=as_of,
+                       model=model, draws=draws, seed=seed)
+    _warn(frame.attrs["warnings"])
+    names = frame.attrs["meta"]["scenario_names"]
+    meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs["meta"].get("as_of", as_of),
+            "scenarios": ",".join(names)}
     echo_run(meta)
-    meta["scenario_descriptions"] = {n: sc.description for n, sc in found.items()}
-    table = _compare_table(frame, list(found), lang)
-    table.caption = Text("\n".join(f"{n}: {sc.description}" for n, sc in found.items() if sc.description))
+    descriptions = frame.attrs["meta"]["scenario_descriptions"]
+    meta["scenario_descriptions"] = descriptions
+    table = _compare_table(frame, names, lang)
+    table.caption = Text("\n".join(f"{n}: {d}" for n, d in descriptions.items() if d))
     table.caption_justify = "left"
     write_frame(frame, fmt, output, meta=meta, renderables=[table])
 
@@ -1075,50 +1018,24 @@ def _p(v) -> str:
 @handle_errors
 def suggest(
     plan: Optional[list[str]] = typer.Argument(None, help="Plans whose indicators to suggest for (default: every series)."),
-    to_year: int = typer.Option(2030, "--to-year", help="Target year of the next plan."),
-    confidence: float = typer.Option(0.8, "--confidence", min=0.5, max=0.99, help="Required probability of meeting the target."),
+    to_year: int = typer.Option(SUGGEST_TO_YEAR, "--to-year", help="Target year of the next plan."),
+    confidence: float = typer.Option(CONFIDENCE, "--confidence", min=0.5, max=0.99, help="Required probability of meeting the target."),
     targets: Optional[Path] = typer.Option(None, "--targets", exists=True, dir_okay=False),
     series: Optional[Path] = typer.Option(None, "--series", exists=True, dir_okay=False),
-    draws: int = typer.Option(10_000, "--draws", min=100, max=1_000_000),
+    draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and flags in the table."),
-    fmt: Format = FORMAT_OPT,
+    fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
 ):
     """For drafting the next plan: the target value that would be met with the given probability."""
-    from scenarios.suggest import suggest as run_suggest
+    import targetcast as tc
 
-    _guard_output(output, [targets, series])
-    s = _load_series(series)
-    data = s.frame
-    names: dict[tuple[str, str], str] = {}
-    directions: dict[tuple[str, str], str] = {}
-    sel = _load_targets(targets).frame
-    have = set(zip(s.frame["region"], s.frame["indicator"]))
-    if plan:
-        from scenarios.risk import select_plans
-
-        sel = select_plans(sel, plan)
-        _warn_typos(sel, s.frame)
-        pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
-        if not pairs:
-            fail(f"No target of {', '.join(plan)} has history in the series; nothing to suggest. "
-                 "Add history with --series (see `targetcast template`).")
-        # Exactly the plans' (region, indicator) pairs, not every region crossed with every indicator.
-        data = data[pd.Series(list(zip(data["region"], data["indicator"])), index=data.index).isin(pairs)]
-    # Series that are plan targets get the plan's name and direction (without PLAN: any plan's).
-    for r in sel.itertuples(index=False):
-        key = (r.region, r.indicator)
-        if key in have and key not in directions:
-            # A "down" target (e.g. average trial days) is suggested as an upper bound.
-            directions[key] = r.direction if r.direction in ("up", "down") else "up"
-            if isinstance(getattr(r, "name", None), str) and r.name:
-                names[key] = r.name
-    frame = run_suggest(data, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
-                        panel=_panel(s), direction=directions or "up")
-    if names:
-        frame.insert(2, "name", [names.get((r, i), "") for r, i in zip(frame["region"], frame["indicator"])])
+    fmt = _guard_output(output, [targets, series], fmt)
+    frame = tc.suggest(plan or None, targets=_load_targets(targets), series=_load_series(series), to_year=to_year,
+                       confidence=confidence, model=model, draws=draws, seed=seed)
+    _warn(frame.attrs["warnings"])
     meta = {"seed": seed, "draws": draws, "model": model, "to_year": to_year, "confidence": confidence}
     echo_run(meta)
     write_frame(frame, fmt, output, meta=meta, renderables=[_suggest_table(frame, to_year, confidence, lang)])

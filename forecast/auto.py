@@ -237,7 +237,7 @@ class AutoModel(Model):
         panel (forecast.shortseries): the point mixes this median with the members' point,
         and the paths draw one growth rate per path from the peers' spread.
     trend_weight : weight (0-1) of constant growth (log-drift) against the median in the
-        log of the point, learned from peers (forecast.peertrend); positive series only.
+        log of the point, learned from peers (forecast.peerfit); positive series only.
 
     Examples
     --------

@@ -17,7 +17,7 @@ from forecast.errors import ForecastError
 from forecast.models import get_model
 from forecast.panel import MIN_PEERS, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
-from forecast.peertrend import peer_trend_weight
+from forecast.peerfit import peer_fit
 from forecast.rng import series_rng
 from history.bundled import without_national_totals
 
@@ -161,7 +161,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
             if growth is not None:
                 params["prior_growth"] = growth
         if lohi is None and "prior_growth" not in params and np.all(y > 0):
-            trend = peer_trend_weight(panel, region=region, indicator=indicator, n_obs=n)
+            trend = peer_fit(panel, region=region, indicator=indicator, n_obs=n)
             if trend is not None:
                 params["trend_weight"] = trend.weight
     inner = get_model(model_name, **params)

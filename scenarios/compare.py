@@ -49,8 +49,9 @@ def compare(
         allowed only if it changes nothing (it is the baseline).
     plans : list of str, optional
     **assess_kwargs
-        Passed to every :func:`scenarios.risk.assess` call unchanged (``seed``, ``draws``,
-        ``model``, ``as_of``, ``correlation`` ...); one seed for all runs.
+        As for :func:`scenarios.risk.assess` (``seed``, ``draws``, ``model``, ``as_of``,
+        ``correlation``, ``thresholds``, ``tol`` ...). The targets are projected once
+        (:func:`scenarios.risk.project`) and every scenario is evaluated on those paths.
 
     Returns
     -------
@@ -62,11 +63,20 @@ def compare(
         ``attrs["meta"]``: seed, draws, model, as_of, correlation, scenarios
         (name -> description), created.
     """
-    from scenarios.risk import assess
+    from scenarios.risk import project
 
     if "scenario" in assess_kwargs:
         raise ScenarioError("compare() runs every scenario itself; do not pass 'scenario'. "
                             "Pass the scenarios as the third argument.", reason="bad_parameter")
+    judge = {k: assess_kwargs.pop(k) for k in ("thresholds", "tol") if k in assess_kwargs}
+    return compare_projection(project(targets, series, plans=plans, **assess_kwargs), scenarios, **judge)
+
+
+def compare_projection(projection, scenarios: Mapping[str, Scenario], **judge) -> pd.DataFrame:
+    """:func:`compare` on a projection made already (``scenarios.risk.project``); ``judge``
+    (``thresholds``, ``tol``) goes to every ``scenarios.risk.evaluate``."""
+    from scenarios.risk import evaluate
+
     runs: dict[str, Scenario] = {}
     for name, sc in scenarios.items():
         if name == "baseline":
@@ -76,14 +86,14 @@ def compare(
             continue
         runs[str(name)] = sc
 
-    base = assess(targets, series, plans=plans, **assess_kwargs)
+    base = evaluate(projection, **judge)
     bt = _keyed(base.table)
     out = bt[KEY_COLUMNS].copy()
     out["p_baseline"] = bt["p_attain"].astype(float).to_numpy()
     extra = {"unit": bt.get("unit"), "category": bt.get("category"), "risk_baseline": bt.get("risk")}
     metas = {"baseline": base.meta}
     for name, sc in runs.items():
-        res = assess(targets, series, plans=plans, scenario=sc, **assess_kwargs)
+        res = evaluate(projection, scenario=sc, **judge)
         st = _keyed(res.table).set_index("_key")
         missing = set(bt["_key"]) - set(st.index)
         if missing:  # cannot happen unless assess drops rows per scenario; say so rather than misalign

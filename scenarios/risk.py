@@ -24,7 +24,7 @@ and Practice* (3rd ed.), §5.5 on reading probabilities from simulated future sa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Mapping
 
@@ -70,6 +70,8 @@ class Assessment:
     forecast : the (coupled, scenario-adjusted) Forecast used.
     targets : the reconciled targets (with ``factor`` and ``series_unit``).
     attained_paths : table row index -> bool array per path (None when not evaluable).
+    observed : (region, indicator) -> (years, values) of the whole series, later years than
+        ``as_of`` included (charts show a replay's outcome from it).
     parts : the per-year assessments this one was combined from (empty when one as-of year
         served every plan); goal seek works on them, each with its own forecast.
     """
@@ -80,6 +82,7 @@ class Assessment:
     forecast: Forecast
     targets: pd.DataFrame
     attained_paths: dict = field(default_factory=dict)
+    observed: dict = field(default_factory=dict)
     #: When plans without ``as_of`` default to different years, one assessment per year.
     parts: tuple = ()
 
@@ -106,9 +109,12 @@ def risk_level(p: float, *, observed: bool = False, thresholds=(0.8, 0.5, 0.2)) 
     return "off_track"
 
 
-def _check_thresholds(thresholds) -> tuple[float, float, float]:
+def check_thresholds(thresholds) -> tuple[float, float, float]:
+    """Three decreasing probabilities (on_track, watch, at_risk cut-offs), from a sequence or a
+    string like ``"0.8,0.5,0.2"`` (the CLI's ``--thresholds``)."""
     try:
-        t = tuple(float(x) for x in thresholds)
+        parts = thresholds.split(",") if isinstance(thresholds, str) else thresholds
+        t = tuple(float(x) for x in parts)
     except (TypeError, ValueError):
         t = ()
     if len(t) != 3 or not (1 >= t[0] > t[1] > t[2] >= 0):
@@ -118,6 +124,23 @@ def _check_thresholds(thresholds) -> tuple[float, float, float]:
             reason="bad_parameter",
         )
     return t
+
+
+def check_correlation(correlation) -> float | str:
+    """A common-factor correlation in [0, 1) or ``"auto"``, from a number or a string (``--correlation``)."""
+    if isinstance(correlation, str) and correlation.strip() == "auto":
+        return "auto"
+    try:
+        rho = float(correlation)
+    except (TypeError, ValueError):
+        rho = float("nan")
+    if not 0.0 <= rho < 1.0:
+        raise ScenarioError(
+            f"The 'correlation' parameter must be in [0, 1) (a common-factor share) or 'auto'. "
+            f"Got {correlation!r} instead.",
+            reason="bad_parameter",
+        )
+    return rho
 
 
 def select_plans(targets: pd.DataFrame, plans) -> pd.DataFrame:
@@ -180,6 +203,50 @@ def _series_arrays(hist: pd.DataFrame) -> dict:
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """The forecasting half of :func:`assess`: reconciled targets and their sample paths
+    (coupled when a correlation is asked), before any scenario is applied.
+
+    :func:`evaluate` reads probabilities from it; ``scenarios.compare`` evaluates one
+    projection under every scenario, so each scenario acts on the same paths and the
+    models are fitted once.
+
+    Attributes
+    ----------
+    targets : the chosen targets, units reconciled (``factor``, ``series_unit``).
+    forecast : the sample paths (coupled when ``correlation`` is non-zero).
+    as_of, as_of_given : the evaluation year and whether the caller gave it.
+    known, full : (region, indicator) -> (years, values) up to ``as_of`` / of the whole series.
+    peers : the reference panel up to ``as_of``.
+    correlation, correlation_requested : the correlation used (a number) and the one asked.
+    unit_notes : notes from units reconciliation.
+    parts : when plans default to different as-of years, one projection per year (the other
+        fields then hold the first part's) and ``plan_order`` the plans in file order.
+    """
+
+    targets: pd.DataFrame
+    forecast: Forecast
+    as_of: int
+    as_of_given: bool
+    known: dict
+    full: dict
+    peers: pd.DataFrame
+    correlation: float | str
+    correlation_requested: float | str
+    unit_notes: list
+    seed: int = 0
+    draws: int = 0
+    model: str = ""
+    parts: tuple = ()
+    plan_order: tuple = ()
+    last_seen: int | None = None
+
+    @property
+    def skipped(self) -> dict:
+        return dict(self.forecast.meta.get("skipped", {}) or {})
+
+
 def assess(
     targets: pd.DataFrame,
     series: pd.DataFrame,
@@ -197,7 +264,7 @@ def assess(
     targets_file="targets",
     series_file="series",
 ) -> Assessment:
-    """Assess every target of the chosen plans.
+    """Assess every target of the chosen plans: :func:`project`, then :func:`evaluate`.
 
     Parameters
     ----------
@@ -216,7 +283,7 @@ def assess(
     model, draws, seed :
         Passed to ``forecast.engine.forecast_series``.
     scenario : Scenario, optional
-        Anything with ``.name`` and ``.apply(forecast, *, categories, seed)``.
+        Anything with ``.name`` and ``.apply(forecast, *, categories, kinds, down, seed)`` (a ``Scenario``).
     correlation : float or "auto"
         Common-factor rank correlation between series (0 = independent paths; "auto" =
         ``scenarios.correlation.estimate_correlation`` on the history up to ``as_of``).
@@ -241,11 +308,37 @@ def assess(
     history.problems.DataError
         Target units incompatible with their series.
     """
-    from forecast.engine import forecast_series
+    thresholds = check_thresholds(thresholds)
+    tol = _check_tol(tol)
+    proj = project(targets, series, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
+                   correlation=correlation, panel=panel, targets_file=targets_file, series_file=series_file)
+    return evaluate(proj, scenario=scenario, thresholds=thresholds, tol=tol)
 
-    thresholds = _check_thresholds(thresholds)
+
+def _check_tol(tol) -> float:
     if not 0 <= float(tol) < 1:
         raise ScenarioError(f"The 'tol' parameter must be in [0, 1). Got {tol!r} instead.", reason="bad_parameter")
+    return float(tol)
+
+
+def project(
+    targets: pd.DataFrame,
+    series: pd.DataFrame,
+    *,
+    plans: list[str] | None = None,
+    as_of: int | None = None,
+    model: str = "auto",
+    draws: int = 10_000,
+    seed: int = 0,
+    correlation: float | str = 0.0,
+    panel: pd.DataFrame | None = None,
+    targets_file="targets",
+    series_file="series",
+) -> Projection:
+    """The forecasting half of :func:`assess` (same parameters, no scenario, thresholds or tol)."""
+    from forecast.engine import forecast_series
+
+    correlation = check_correlation(correlation)
     t = select_plans(targets, plans)
     if not len(t):
         raise ScenarioError("There are no targets to assess (empty targets frame).", reason="no_targets")
@@ -270,12 +363,11 @@ def assess(
     if as_of is None:
         defaults = _default_as_of(t, used, int(series["year"].max()))
         if len(set(defaults.values())) > 1:
-            kwargs = dict(model=model, draws=draws, seed=seed, scenario=scenario, correlation=correlation,
-                          thresholds=thresholds, tol=tol, panel=panel, targets_file=targets_file,
-                          series_file=series_file)
-            parts = [assess(targets, series, plans=[p for p, y in defaults.items() if y == year], as_of=year, **kwargs)
-                     for year in sorted(set(defaults.values()))]
-            return _combine(parts, list(defaults))
+            kwargs = dict(model=model, draws=draws, seed=seed, correlation=correlation, panel=panel,
+                          targets_file=targets_file, series_file=series_file)
+            parts = [project(targets, series, plans=[p for p, y in defaults.items() if y == year], as_of=year,
+                             **kwargs) for year in sorted(set(defaults.values()))]
+            return replace(parts[0], parts=tuple(parts), plan_order=tuple(defaults))
     as_of_given = as_of is not None
     if as_of is None:
         as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
@@ -292,8 +384,6 @@ def assess(
                 f"Use --as-of {last_seen} or earlier, or leave it out (each plan is then judged at the latest "
                 "year of its own series).", reason="as_of_after_data")
     hist = used[used["year"] <= as_of]
-    full = _series_arrays(used)
-    known = _series_arrays(hist)
     from history.bundled import without_national_totals
 
     peers = without_national_totals(panel if panel is not None else series)  # national totals are no region's peer
@@ -308,28 +398,33 @@ def assess(
                              panel=peers, errors="skip")
     else:  # no target has any history: nothing to forecast, every row is no_data
         fc = Forecast((), seed=int(seed), draws=int(draws), model=model, meta={"skipped": {}})
-    skipped = dict(fc.meta.get("skipped", {}) or {})
 
     rho_used: float | str = correlation
-    if isinstance(correlation, str):
-        if correlation != "auto":
-            raise ScenarioError(
-                f"The 'correlation' parameter must be a number in [0, 1) or 'auto'. Got {correlation!r} instead.",
-                reason="bad_parameter",
-            )
+    if correlation == "auto":
         from scenarios.correlation import estimate_correlation
 
         rho_used = float(estimate_correlation(hist, keys))
-    elif not 0.0 <= float(correlation) < 1.0:
-        raise ScenarioError(
-            f"The 'correlation' parameter must be in [0, 1) (a common-factor share) or 'auto'. "
-            f"Got {correlation!r} instead.",
-            reason="bad_parameter",
-        )
     if float(rho_used) != 0.0:
         from scenarios.correlation import couple
 
         fc = couple(fc, float(rho_used), seed=int(seed))
+    return Projection(targets=t, forecast=fc, as_of=as_of, as_of_given=as_of_given, known=_series_arrays(hist),
+                      full=_series_arrays(used), peers=peers, correlation=rho_used,
+                      correlation_requested=correlation, unit_notes=list(unit_notes),
+                      seed=int(seed), draws=int(draws), model=model, last_seen=last_seen)
+
+
+def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol: float = 0.10) -> Assessment:
+    """The evaluating half of :func:`assess`: apply ``scenario`` to the projection's paths (a
+    new forecast; the projection is not changed) and judge every target on them."""
+    thresholds = check_thresholds(thresholds)
+    tol = _check_tol(tol)
+    if proj.parts:
+        parts = [evaluate(p, scenario=scenario, thresholds=thresholds, tol=tol) for p in proj.parts]
+        return _combine(parts, list(proj.plan_order))
+    t, fc, as_of = proj.targets, proj.forecast, proj.as_of
+    seed = proj.seed
+    skipped = proj.skipped
     if scenario is not None:
         from scenarios.scenario import target_maps
 
@@ -338,7 +433,7 @@ def assess(
 
     rows, attained = [], []
     for i, tr in t.iterrows():
-        row, ok = _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, float(tol))
+        row, ok = _assess_one(tr, fc, proj.known, proj.full, skipped, proj.peers, as_of, thresholds, tol)
         rows.append(row)
         attained.append(ok)
     table = pd.DataFrame(rows)
@@ -368,29 +463,31 @@ def assess(
 
     port = portfolio(table, attained_paths)
     scen_name = getattr(scenario, "name", None) if scenario is not None else None
+    rho_used = proj.correlation
     meta = {
-        "seed": int(seed),
-        "draws": int(draws),
-        "model": model,
+        "seed": seed,
+        "draws": proj.draws,
+        "model": proj.model,
         "as_of": as_of,
-        "as_of_given": as_of_given,
+        "as_of_given": proj.as_of_given,
         "scenario": scen_name or "baseline",
         "correlation": rho_used if isinstance(rho_used, str) else float(rho_used),
-        "correlation_requested": correlation,
+        "correlation_requested": proj.correlation_requested,
         "thresholds": thresholds,
         "tol": float(tol),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "n_targets": int(len(table)),
         "skipped": {f"{k[0]}/{k[1]}" if isinstance(k, tuple) else str(k): v for k, v in skipped.items()},
-        "unit_notes": [p.problem for p in unit_notes],
-        # series whose targets are all "down", left alone by a scenario's all-indicator adjustments
+        "unit_notes": [p.problem for p in proj.unit_notes],
         # the as-of year is after every observation: the CLI says so (rows are flagged stale_data)
-        "as_of_after_data": last_seen if as_of_given and last_seen is not None and as_of > last_seen else None,
+        "as_of_after_data": (proj.last_seen if proj.as_of_given and proj.last_seen is not None
+                             and as_of > proj.last_seen else None),
+        # series whose targets are all "down", left alone by a scenario's all-indicator adjustments
         "scenario_not_applied": sorted({f"{r}/{i}" for keys in fc.meta.get("scenario_not_applied", {}).values()
                                         for r, i in keys}),
     }
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
-                      attained_paths=attained_paths)
+                      attained_paths=attained_paths, observed=proj.full)
 
 
 def _default_as_of(t: pd.DataFrame, used: pd.DataFrame, fallback: int) -> dict[str, int]:
@@ -425,8 +522,9 @@ def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
     fc = Forecast(tuple(sf for a in parts for sf in a.forecast.series), seed=parts[0].forecast.seed,
                   draws=parts[0].forecast.draws, model=parts[0].forecast.model,
                   meta={"skipped": meta["skipped"]})
+    observed = {k: v for a in parts for k, v in a.observed.items()}
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets,
-                      attained_paths=attained, parts=tuple(parts))
+                      attained_paths=attained, observed=observed, parts=tuple(parts))
 
 
 _REASON_NOTES = {

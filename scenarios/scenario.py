@@ -526,3 +526,22 @@ def get_scenario(scenarios: Mapping[str, Scenario], name: str) -> Scenario:
         f"Unknown scenario {name!r}; the file defines {', '.join(repr(k) for k in scenarios) or 'none'}.{hint}",
         reason="unknown_scenario",
     )
+
+
+def unmatched_adjustments(scenario, targets: pd.DataFrame, series: pd.DataFrame) -> list[str]:
+    """Warnings for adjustments naming an indicator or region that no target or series has:
+    they would change nothing, silently. One message per (adjustment, field), with close matches."""
+    from scenarios.errors import unknown_names
+
+    known = {"indicator": set(targets["indicator"]) | set(series["indicator"]),
+             "region": set(targets["region"]) | set(series["region"])}
+    out = []
+    for i, adj in enumerate(getattr(scenario, "adjustments", ())):
+        for key in ("indicator", "region"):
+            ids = getattr(adj, key)
+            if ids is None or set(ids) & known[key]:
+                continue
+            hints = "; ".join(unknown_names(list(ids), sorted(map(str, known[key]))))
+            out.append(f"scenario {scenario.name!r}, adjustment {i + 1}: {key} {hints} matches nothing in the "
+                       f"targets or series, so it changes nothing. Fix the {key} id.")
+    return out

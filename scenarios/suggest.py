@@ -184,3 +184,50 @@ def suggest(
         })
     out = pd.DataFrame(rows, columns=SUGGEST_COLUMNS)
     return out.sort_values(["region", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def plan_selection(targets: pd.DataFrame, series: pd.DataFrame, plans=None):
+    """What ``suggest`` runs on for ``plans``: the series of exactly the plans' (region,
+    indicator) pairs (not every region crossed with every indicator), each pair's direction
+    (a ``down`` target, e.g. average trial days, is suggested as an upper bound) and name.
+
+    Without ``plans``: every series, with the direction and name of any plan's target on it.
+
+    Returns
+    -------
+    (DataFrame, dict, dict)
+        The series rows, (region, indicator) -> direction, (region, indicator) -> name.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown plan (with close matches), or no target of the plans has history.
+    """
+    from scenarios.risk import select_plans
+
+    have = set(zip(series["region"], series["indicator"]))
+    data, sel = series, targets
+    if plans:
+        sel = select_plans(targets, plans)
+        pairs = sorted({(r, i) for r, i in zip(sel["region"], sel["indicator"]) if (r, i) in have})
+        if not pairs:
+            raise ScenarioError(f"No target of {', '.join(plans)} has history in the series; nothing to suggest. "
+                                "Add history with --series (see `targetcast template`).", reason="no_series")
+        data = data[pd.Series(list(zip(data["region"], data["indicator"])), index=data.index).isin(pairs)]
+    names: dict[tuple[str, str], str] = {}
+    directions: dict[tuple[str, str], str] = {}
+    for r in sel.itertuples(index=False):
+        key = (r.region, r.indicator)
+        if key in have and key not in directions:
+            directions[key] = r.direction if r.direction in ("up", "down") else "up"
+            if isinstance(getattr(r, "name", None), str) and r.name:
+                names[key] = r.name
+    return data, directions, names
+
+
+def with_names(frame: pd.DataFrame, names: Mapping[tuple[str, str], str]) -> pd.DataFrame:
+    """``frame`` with the plans' name of each series as the third column (when any is known)."""
+    if names:
+        frame = frame.copy()
+        frame.insert(2, "name", [names.get((r, i), "") for r, i in zip(frame["region"], frame["indicator"])])
+    return frame

@@ -221,15 +221,13 @@ def test_peer_panel_leaves_out_national_totals(series):
     assert len(panel) == len(regional) and {"湖北省", "浙江省", "武汉市", "北京市"} <= set(panel["region"])
 
 
-def test_cli_panel_uses_regional_peers_plus_the_users_series():
-    from types import SimpleNamespace
-
-    import cli
-    from history.bundled import NATIONAL_SCOPES, bundled_series, peer_panel
+def test_reference_panel_uses_regional_peers_plus_the_users_series():
+    from history.bundled import NATIONAL_SCOPES, SERIES_FILE, bundled_series, peer_panel
+    from history.reference import reference_panel
 
     mine = pd.DataFrame({"region": ["全国", "全国", "湖北省"], "indicator": ["x", "x", "pct_applications"],
                          "year": [2020, 2021, 2018], "value": [1.0, 2.0, 99999.0]})
-    panel = cli._panel(SimpleNamespace(file="mine.csv", frame=mine))
+    panel = reference_panel(mine, "mine.csv")
     # the bundled national totals are left out here; the user's (全国/x) stay as data and the engine
     # drops them from every peer set (tests/test_answers.py)
     assert (panel["indicator"] == "x").sum() == 2
@@ -238,5 +236,5 @@ def test_cli_panel_uses_regional_peers_plus_the_users_series():
     hubei = panel[(panel["region"] == "湖北省") & (panel["indicator"] == "pct_applications") & (panel["year"] == 2018)]
     assert hubei["value"].tolist() == [99999.0]
     # the default run (no --series): the bundled data once, without national totals
-    default = cli._panel(bundled_series())
+    default = reference_panel(bundled_series().frame, SERIES_FILE)
     assert not default["region"].isin(NATIONAL_SCOPES).any() and len(default) == len(peer_panel())

@@ -140,12 +140,14 @@ def test_risk_user_files_json_and_reproducible(user_files):
     assert 0.0 <= rows["share"]["p_attain"] <= 1.0
 
 
-def test_risk_bundled_mid_term_replay_markdown():
+def test_risk_bundled_mid_term_replay_markdown_is_a_readable_report():
     res = run("risk", "wuhan_14fyp", "--as-of", 2022, "--format", "markdown", "--draws", 500)
     assert res.exit_code == 0, res.output
-    assert "as_of: 2022" in res.stdout
-    header = next(ln for ln in res.stdout.splitlines() if ln.startswith("| plan |"))
-    assert header.split("|")[1:4] == [" plan ", " region ", " indicator "], header
+    assert "评估年 2022" in res.stdout and "## 目标风险表" in res.stdout
+    rows = [line for line in res.stdout.splitlines() if line.startswith("| PCT国际专利申请量 |")]
+    # nine columns a meeting reads, not the 47 of the CSV
+    assert len(rows) == 1 and rows[0].count(" | ") == 8
+    assert "随机种子 20240101" in res.stdout and "模拟路径数 500" in res.stdout
 
 
 def test_risk_table_renders_aligned_cjk():
@@ -255,9 +257,9 @@ def test_every_readme_command_runs(tmp_path, monkeypatch):
     for command in commands:
         args = shlex.split(command)[1:]
         # Outputs and the workbook the README creates live in tmp_path, never in the checkout.
-        args = [str(tmp_path / Path(a).name) if a.endswith((".xlsx", ".csv")) and not Path(a).exists() else a
-                for a in args]
-        if {"risk", "compare", "suggest", "replay"} & set(args):
+        args = [str(tmp_path / Path(a).name) if a.endswith((".xlsx", ".csv", ".html", ".md")) and not Path(a).exists()
+                else a for a in args]
+        if {"risk", "compare", "suggest", "replay", "report"} & set(args):
             args += ["--draws", "300"]  # the commands must run; probabilities are checked elsewhere
         res = run(*args)
         assert res.exit_code == 0, (command, res.output)

@@ -5,14 +5,19 @@ right for M3's average series and wrong for Chinese provincial patent counts, wh
 for years: forecast from their last 5-8 points (yearbook panel, origins 2014-2021), the median
 fell short of the outcome by 0.14-0.24 in logs (median error) at 2-6 years, while constant
 growth (log-drift) was almost unbiased. Whether an indicator's series keep their trend is a
-property of the indicator, and the peers publishing it show it. For every peer window of the
-same length before an origin, with an observation 1-6 years later, this module computes both
-points and picks the weight ``lam`` on log-drift in
+property of the indicator, which the peers publishing it show. For every peer window of the
+series' length before an origin, with an observation 1-6 years later, this module forecasts
+as ``auto`` would and records the log error of
 
     log point = (1 - lam) * log(median) + lam * log(log-drift)
 
-from ``WEIGHTS`` that minimises the mean absolute log error over all those forecasts, the
-series' own region left out. Too little peer evidence: ``lam = 0``, ``auto`` unchanged.
+for each ``lam`` in ``WEIGHTS``, and picks the ``lam`` with the least mean absolute log error.
+The series' own region is left out. Too little peer evidence: ``None``, ``auto`` unchanged.
+
+The width of the fan is not learned here: a factor matching the peers' past errors to the
+pooled ones (tried; benchmarks/README.md) narrowed stocks in force to 0.4-0.65 of their width
+because their peers were calm before the origin, and the yearbook Brier score got worse at
+5, 8 and all points (0.203 -> 0.216, 0.191 -> 0.199, 0.186 -> 0.195, origin 2017).
 
 References: Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.),
 section 5.10 (time-series cross-validation on rolling origins); Makridakis, Spiliotis &
@@ -33,7 +38,7 @@ WEIGHTS = np.linspace(0.0, 1.0, 5)
 MAX_H = 6
 #: Peer windows are at most this long (a 14-point series is matched by 8-point windows: few
 #: peers have 14 points before an origin with years still to score after it), and shorter
-#: when the peers' histories are short (``peer_trend_weight``).
+#: when the peers' histories are short (``peer_fit``).
 MAX_WINDOW = 8
 #: Fewest peers and scored forecasts for a weight other than 0.
 MIN_PEERS = 3
@@ -43,8 +48,8 @@ _CACHE: dict = {}
 
 
 @dataclass(frozen=True)
-class TrendWeight:
-    """The learned weight on log-drift and the evidence behind it."""
+class PeerFit:
+    """What the peers' forecasts say: the weight on log-drift and the evidence behind it."""
 
     weight: float
     n_forecasts: int
@@ -56,7 +61,7 @@ class TrendWeight:
 
 
 def _errors_by_region(panel: pd.DataFrame, indicator: str, k: int) -> dict[str, np.ndarray]:
-    """Per peer region: (sum of |log error| per weight in WEIGHTS, number of forecasts)."""
+    """Per peer region, one row per scored forecast: |log error| per weight in WEIGHTS."""
     rows = panel[panel["indicator"] == indicator].dropna(subset=["value"])
     out = {}
     for region, g in rows.groupby("region", sort=True):
@@ -64,7 +69,7 @@ def _errors_by_region(panel: pd.DataFrame, indicator: str, k: int) -> dict[str, 
         y, t = g["value"].to_numpy(float), g["year"].to_numpy(int)
         if y.size <= k or np.any(y <= 0):
             continue
-        sums, n = np.zeros(WEIGHTS.size), 0
+        found = []
         for i in range(k - 1, y.size - 1):
             ahead = np.flatnonzero((t > t[i]) & (t - t[i] <= MAX_H))
             if ahead.size == 0:
@@ -74,14 +79,14 @@ def _errors_by_region(panel: pd.DataFrame, indicator: str, k: int) -> dict[str, 
             drift = np.log(member_forecasts(w, tw, MAX_H)["logdrift"])
             h = t[ahead] - t[i] - 1
             blend = (1 - WEIGHTS[:, None]) * med[None, h] + WEIGHTS[:, None] * drift[None, h]
-            sums += np.abs(np.log(y[ahead])[None, :] - blend).sum(axis=1)
-            n += ahead.size
-        if n:
-            out[str(region)] = np.append(sums, n)
+            err = np.abs(np.log(y[ahead])[None, :] - blend)
+            found.append(err.T)
+        if found:
+            out[str(region)] = np.vstack(found)
     return out
 
 
-def peer_trend_weight(panel: pd.DataFrame | None, *, region: str, indicator: str, n_obs: int) -> TrendWeight | None:
+def peer_fit(panel: pd.DataFrame | None, *, region: str, indicator: str, n_obs: int) -> PeerFit | None:
     """The weight on log-drift for ``region``'s ``indicator`` (``n_obs`` observations),
     learned from the other regions in ``panel`` (see the module docstring); ``None`` when
     fewer than ``MIN_PEERS`` peers or ``MIN_FORECASTS`` forecasts can be scored.
@@ -93,8 +98,9 @@ def peer_trend_weight(panel: pd.DataFrame | None, *, region: str, indicator: str
     >>> rows = [(r, "x", 2010 + i, 100 * (1 + g) ** i * (1 + .05 * (-1) ** i))
     ...         for r, g in zip("abcd", (.1, .12, .15, .2)) for i in range(10)]
     >>> panel = pd.DataFrame(rows, columns=["region", "indicator", "year", "value"])
-    >>> peer_trend_weight(panel, region="z", indicator="x", n_obs=6)
-    TrendWeight(weight=0.75, n_forecasts=40, n_peers=4)
+    >>> fit = peer_fit(panel, region="z", indicator="x", n_obs=6)
+    >>> fit.weight, fit.n_forecasts, fit.n_peers
+    (0.75, 40, 4)
     """
     if panel is None or panel.empty:
         return None
@@ -112,12 +118,13 @@ def peer_trend_weight(panel: pd.DataFrame | None, *, region: str, indicator: str
             if len(_CACHE) > 512:
                 _CACHE.clear()
             _CACHE[key] = _errors_by_region(rows, indicator, k)
-        per_region = {r: v for r, v in _CACHE[key].items() if r != region}
+        per_region = [v for r, v in _CACHE[key].items() if r != region]
         if len(per_region) < MIN_PEERS:
             continue
-        total = np.sum(list(per_region.values()), axis=0)
-        if total[-1] < MIN_FORECASTS:
+        scored = np.vstack(per_region)
+        n = scored.shape[0]
+        if n < MIN_FORECASTS:
             continue
-        best = int(np.argmin(total[:-1]))  # ties go to the smaller weight
-        return TrendWeight(weight=float(WEIGHTS[best]), n_forecasts=int(total[-1]), n_peers=len(per_region))
+        best = int(np.argmin(scored.sum(axis=0)))  # ties go to the smaller weight
+        return PeerFit(weight=float(WEIGHTS[best]), n_forecasts=n, n_peers=len(per_region))
     return None

@@ -1,9 +1,9 @@
-"""forecast.peertrend: the weight on constant growth learned from peers' rolling-origin forecasts."""
+"""forecast.peerfit: the weight on constant growth learned from peers' rolling-origin forecasts."""
 import numpy as np
 import pandas as pd
 
 from forecast.engine import forecast_series
-from forecast.peertrend import peer_trend_weight
+from forecast.peerfit import peer_fit
 
 
 def _panel(rates, noise=0.05, years=10, wiggle=None):
@@ -19,16 +19,16 @@ COMPOUNDING = _panel({"a": 0.10, "b": 0.12, "c": 0.15, "d": 0.20})
 
 
 def test_peers_that_compound_are_followed_and_flat_peers_are_not():
-    assert peer_trend_weight(COMPOUNDING, region="z", indicator="x", n_obs=6).weight >= 0.5
+    assert peer_fit(COMPOUNDING, region="z", indicator="x", n_obs=6).weight >= 0.5
     flat = _panel({r: 0.0 for r in "abcd"}, noise=0.01, wiggle=lambda i, j: np.sin(i + j))
-    assert peer_trend_weight(flat, region="z", indicator="x", n_obs=6).weight == 0.0
+    assert peer_fit(flat, region="z", indicator="x", n_obs=6).weight == 0.0
 
 
 def test_needs_three_peers_other_than_the_region_itself():
     three = COMPOUNDING[COMPOUNDING["region"] != "d"]
-    assert peer_trend_weight(three, region="z", indicator="x", n_obs=6).n_peers == 3
-    assert peer_trend_weight(three, region="a", indicator="x", n_obs=6) is None  # a is not its own peer
-    assert peer_trend_weight(COMPOUNDING, region="z", indicator="other", n_obs=6) is None
+    assert peer_fit(three, region="z", indicator="x", n_obs=6).n_peers == 3
+    assert peer_fit(three, region="a", indicator="x", n_obs=6) is None  # a is not its own peer
+    assert peer_fit(COMPOUNDING, region="z", indicator="other", n_obs=6) is None
 
 
 def test_engine_moves_the_point_toward_the_trend_and_says_so():
