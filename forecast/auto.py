@@ -44,7 +44,7 @@ import numpy as np
 
 from forecast.base import Model
 from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior, load_prior, mean_abs_change,
-                                  member_spread, raw_scale, shrunk_scale, total_scale)
+                                  member_spread, raw_scale, shrunk_scale, smoothness, total_scale)
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
 from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point
@@ -291,6 +291,7 @@ class AutoModel(Model):
         self.spread_ = member_spread(member_forecasts(y, years, SPREAD_HORIZON), log=self.log_)
         self.scale_ = total_scale(self.own_scale_, self.spread_)
         self.raw_scale_, self.n_changes_ = raw, n_changes
+        self.smoothness_ = smoothness(raw, y, years, log=self.log_)
         self.y_, self.years_ = y, years
         self.positive_ = self.log_
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
@@ -329,5 +330,5 @@ class AutoModel(Model):
             return anchored_paths(self.y_, self.years_, self.prior_growth, int(horizon), int(n_paths), rng,
                                   own_point=own)
         point = self.predict(horizon)
-        errors = self.pool_.sample(self.y_.size, int(horizon), int(n_paths), rng)
+        errors = self.pool_.sample(self.y_.size, int(horizon), int(n_paths), rng, smooth=self.smoothness_)
         return self.paths_from_errors(point, errors)

@@ -89,6 +89,23 @@ def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool) -> tuple[float, in
     return float(np.mean(d) * np.sqrt(m / (m - 1))), int(m - 1)
 
 
+def smoothness(raw: float, y: np.ndarray, years: np.ndarray, *, log: bool) -> float:
+    """Noise around the trend over mean absolute change, 0 (a steady trend) to about 1.4
+    (no trend, all noise); ``nan`` when either is unknown (2 points).
+
+    Windows differ in how their errors behave by this ratio as much as by length: a steady
+    trend rarely falls next year but its growth drifts over the years, so relative to its tiny
+    noise its errors grow fast with the horizon. Pooling them with noisy windows' errors gave
+    smooth series fans too narrow far ahead and too wide next year (yearbook panel, stocks in
+    force: P 0.95 -> observed 0.86), so the pool is kept by thirds of this ratio as well.
+    """
+    mac = mean_abs_change(y, years, log=log)
+    return float(raw / mac) if np.isfinite(raw) and np.isfinite(mac) and mac > 0 else float("nan")
+
+
+#: Smoothness classes within each length bin (thirds of the pooled windows' smoothness).
+SMOOTH_CLASSES = 3
+
 SPREAD_HORIZON = 6
 
 
@@ -174,6 +191,8 @@ class ErrorPool:
     trajectories : tuple of arrays, one per bin in ``BIN_EDGES``, each (n_traj, H).
     tail_step_sd : per bin, sd of the last one-year error increment; used to extend
         trajectories past ``H`` years as a random walk.
+    smoothness : per bin, each trajectory's window smoothness (``smoothness``; ``nan`` for
+        2-point windows); empty for a prior built without it.
     """
 
     log: bool
@@ -181,16 +200,34 @@ class ErrorPool:
     k0: float
     trajectories: tuple[np.ndarray, ...]
     tail_step_sd: tuple[float, ...] = field(default=())
+    smoothness: tuple[np.ndarray, ...] = field(default=())
 
     @property
     def horizon(self) -> int:
         return int(self.trajectories[-1].shape[1])
 
-    def sample(self, n_obs: int, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-        """Draw ``n_paths`` whole error trajectories (n_paths, horizon) for a series of
-        ``n_obs`` observations; beyond the stored horizon extend each as a random walk."""
-        b = bin_of(n_obs)
+    def _rows(self, b: int, smooth: float | None) -> np.ndarray:
+        """The trajectories of bin ``b`` from windows as smooth as the series: the same third
+        of the bin's smoothness distribution (all of the bin when ``smooth`` is unknown)."""
         pool = self.trajectories[b]
+        if smooth is None or not np.isfinite(smooth) or not self.smoothness:
+            return pool
+        s = self.smoothness[b]
+        ok = np.isfinite(s)
+        if ok.sum() < SMOOTH_CLASSES * 100:
+            return pool
+        edges = np.quantile(s[ok], np.arange(1, SMOOTH_CLASSES) / SMOOTH_CLASSES)
+        # the stored values are rounded (pool_to_json), so the series' value is too
+        rows = pool[ok & (np.searchsorted(edges, s) == np.searchsorted(edges, round(float(smooth), 3)))]
+        return rows if rows.shape[0] else pool
+
+    def sample(self, n_obs: int, horizon: int, n_paths: int, rng: np.random.Generator,
+               smooth: float | None = None) -> np.ndarray:
+        """Draw ``n_paths`` whole error trajectories (n_paths, horizon) for a series of
+        ``n_obs`` observations and smoothness ``smooth``; beyond the stored horizon extend
+        each as a random walk."""
+        b = bin_of(n_obs)
+        pool = self._rows(b, smooth)
         if pool.shape[0] == 0:
             raise ForecastError(f"The calibration pool for {n_obs}-point series is empty. Rebuild the prior.")
         idx = rng.integers(pool.shape[0], size=n_paths)
@@ -212,6 +249,7 @@ def pool_to_json(pool: ErrorPool, *, decimals: int = 3) -> dict:
         "horizon": pool.horizon,
         "tail_step_sd": [round(float(s), 5) for s in pool.tail_step_sd],
         "trajectories": [np.round(t, decimals).tolist() for t in pool.trajectories],
+        "smoothness": [[None if not np.isfinite(v) else round(float(v), 3) for v in s] for s in pool.smoothness],
     }
 
 
@@ -227,6 +265,8 @@ def pool_from_json(obj: dict) -> ErrorPool:
         k0=float(obj["k0"]),
         trajectories=tuple(np.asarray(t, dtype=float).reshape(-1, obj.get("horizon", 6)) for t in obj["trajectories"]),
         tail_step_sd=tuple(float(s) for s in obj["tail_step_sd"]),
+        smoothness=tuple(np.array([np.nan if v is None else v for v in s], dtype=float)
+                         for s in obj.get("smoothness", [])),
     )
 
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from forecast.auto import combined_point, member_forecasts  # noqa: E402
 from forecast.calibration import (  # noqa: E402
     BIN_EDGES, SPREAD_HORIZON, ErrorPool, bin_of, level_prior, mean_abs_change, member_spread, pool_to_json,
-    raw_scale, shrunk_scale, total_scale)
+    raw_scale, shrunk_scale, smoothness, total_scale)
 
 DATA = ROOT / "benchmarks" / "data" / "m3_yearly.csv"
 OUT = ROOT / "forecast" / "data" / "m3_prior.json"
@@ -70,8 +70,8 @@ def series_weights(sids: list[int], bins: list[int], mode: str) -> np.ndarray:
     return 1.0 / keys.map(keys.value_counts()).to_numpy(float)
 
 
-def validate(series: list[np.ndarray], k0: float, *, spread: bool = True,
-             weight: str = "window") -> dict[str, tuple[float, float, float]]:
+def validate(series: list[np.ndarray], k0: float, *, spread: bool = True, weight: str = "window",
+             by_smoothness: bool = True) -> dict[str, tuple[float, float, float]]:
     """Validation scores (cov80 %, cov95 %, MSIS) for 'full' and 'last8' windows; see module doc."""
     from forecast.metrics import msis
 
@@ -82,27 +82,35 @@ def validate(series: list[np.ndarray], k0: float, *, spread: bool = True,
             point, _ = combined_point(w, np.arange(w.size), H)
             rl, nc = raw_scale(w, np.arange(w.size), log=True)
             sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
-            pooled.append((sid, bin_of(w.size), np.log(fut / point), rl, nc, sp))
+            pooled.append((sid, bin_of(w.size), np.log(fut / point), rl, nc, sp,
+                           smoothness(rl, w, np.arange(w.size), log=True)))
         for label, k in (("full", n - H), ("last8", 8)):
             w = x[n - H - k:n - H]
             evals.append((label, w, x[n - H:], combined_point(w, np.arange(w.size), H)[0]))
     prior = float(np.median([r[3] for r in pooled if r[4] >= 5]))
+    if weight != "window":
+        raise SystemExit("--validate scores the shipped equal-trajectory pool only (--weight window)")
     wts = series_weights([r[0] for r in pooled], [r[1] for r in pooled], weight)
-    bins, bin_w = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
-    for (_, b, le, rl, nc, sp), wt in zip(pooled, wts):
+    bins, bin_w, bin_s = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
+    for (_, b, le, rl, nc, sp, sm), wt in zip(pooled, wts):
         bins[b].append(le / total_scale(shrunk_scale(rl, nc, prior=prior, k0=k0), sp))
         bin_w[b].append(wt)
-    qs = []
-    for rows, wt in zip(bins, bin_w):
-        a, wt = np.asarray(rows), np.asarray(wt)
+        bin_s[b].append(sm)
+    pools = []
+    for rows, wt, sm in zip(bins, bin_w, bin_s):
+        a, wt, sm = np.asarray(rows), np.asarray(wt), np.asarray(sm, dtype=float)
         ok = np.all(np.isfinite(a), axis=1)
-        qs.append(np.quantile(a[ok], [0.1, 0.9, 0.025, 0.975], axis=0, weights=wt[ok], method="inverted_cdf"))
+        # one bin per pool, so _rows(0, ...) picks the same third of the smoothness as sample()
+        pools.append(ErrorPool(log=True, prior_scale=prior, k0=k0, trajectories=(a[ok],),
+                               smoothness=(sm[ok],) if by_smoothness else ()))
     out: dict[str, list] = {}
     for label, w, test, point in evals:
         rl, nc = raw_scale(w, np.arange(w.size), log=True)
         sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
         s = total_scale(shrunk_scale(rl, nc, prior=prior, k0=k0), sp)
-        lo80, hi80, lo95, hi95 = point * np.exp(s * qs[bin_of(w.size)])
+        rows = pools[bin_of(w.size)]._rows(0, smoothness(rl, w, np.arange(w.size), log=True))
+        q = np.quantile(rows, [0.1, 0.9, 0.025, 0.975], axis=0)
+        lo80, hi80, lo95, hi95 = point * np.exp(s * q)
         out.setdefault(label, []).append((np.mean((test >= lo80) & (test <= hi80)),
                                           np.mean((test >= lo95) & (test <= hi95)), msis(test, lo95, hi95, w)))
     return {k: (100 * np.mean([r[0] for r in v]), 100 * np.mean([r[1] for r in v]), float(np.mean([r[2] for r in v])))
@@ -119,13 +127,16 @@ def main(argv=None) -> int:
     ap.add_argument("--output", type=Path, default=OUT)
     ap.add_argument("--validate", action="store_true", help="score on the last 6 training values; write nothing")
     ap.add_argument("--no-spread", action="store_true", help="with --validate: leave out the member spread")
+    ap.add_argument("--no-smoothness", action="store_true",
+                    help="with --validate: draw from the whole length bin, not the series' third of its smoothness")
     args = ap.parse_args(argv)
 
     df = pd.read_csv(DATA)
     train = df[df["split"] == "train"]
     if args.validate:
         series = [g.sort_values("ds")["y"].to_numpy(float) for _, g in train.groupby("unique_id", sort=True)]
-        for label, (c80, c95, ms) in validate(series, args.k0, spread=not args.no_spread, weight=args.weight).items():
+        for label, (c80, c95, ms) in validate(series, args.k0, spread=not args.no_spread, weight=args.weight,
+                                                 by_smoothness=not args.no_smoothness).items():
             print(f"validation {label}: cov80 {c80:.1f}  cov95 {c95:.1f}  MSIS {ms:.2f}  (k0 {args.k0:g}, "
                   f"weight {args.weight})")
         return 0
@@ -141,7 +152,8 @@ def main(argv=None) -> int:
             members = member_forecasts(w, years, SPREAD_HORIZON)
             spreads = (member_spread(members, log=True), member_spread(members, log=False))
             records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv,
-                            mean_abs_change(w, years, log=False), spreads))
+                            mean_abs_change(w, years, log=False), spreads,
+                            (smoothness(rl, w, years, log=True), smoothness(rv, w, years, log=False))))
             sids.append(sid)
     weights = series_weights(sids, [r[0] for r in records], args.weight)
     prior_log = float(np.median([r[3] for r in records if r[4] >= 5]))
@@ -149,7 +161,10 @@ def main(argv=None) -> int:
     prior_lvl = float(np.median([r[5] / r[6] for r in records if r[4] >= 5 and r[6] > 0]))
     rng = np.random.default_rng(args.seed)
     log_bins, lvl_bins, bin_w = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
-    for (b, le, ve, rl, nc, rv, mac, (sp_log, sp_lvl)), wt in zip(records, weights):
+    log_sm, lvl_sm = [[] for _ in BIN_EDGES], [[] for _ in BIN_EDGES]
+    for (b, le, ve, rl, nc, rv, mac, (sp_log, sp_lvl), (sm_log, sm_lvl)), wt in zip(records, weights):
+        log_sm[b].append(sm_log)
+        lvl_sm[b].append(sm_lvl)
         # The same scale as AutoModel.fit: own shrunk scale and member spread in quadrature.
         s_log = total_scale(shrunk_scale(rl, nc, prior=prior_log, k0=args.k0), sp_log)
         s_lvl = total_scale(shrunk_scale(rv, nc, prior=level_prior(prior_lvl, mac, rv), k0=args.k0), sp_lvl)
@@ -157,23 +172,27 @@ def main(argv=None) -> int:
         lvl_bins[b].append(ve / s_lvl)
         bin_w[b].append(wt)
 
-    def finish(bins, log):
-        trajs, tails = [], []
-        for rows, wt in zip(bins, bin_w):
+    def finish(bins, smooth, log):
+        trajs, tails, sms = [], [], []
+        for rows, wt, sm in zip(bins, bin_w, smooth):
             a = np.asarray(rows, dtype=float).reshape(-1, H)
+            sm = np.asarray(sm, dtype=float)
             ok = np.all(np.isfinite(a), axis=1)
-            a, wt = a[ok], np.asarray(wt, dtype=float)[ok]
+            a, wt, sm = a[ok], np.asarray(wt, dtype=float)[ok], sm[ok]
             if args.weight == "series" and a.shape[0]:
-                a = a[rng.choice(a.shape[0], args.max_per_bin, replace=True, p=wt / wt.sum())]
+                pick = rng.choice(a.shape[0], args.max_per_bin, replace=True, p=wt / wt.sum())
+                a, sm = a[pick], sm[pick]
             elif a.shape[0] > args.max_per_bin:
-                a = a[rng.choice(a.shape[0], args.max_per_bin, replace=False)]
+                pick = rng.choice(a.shape[0], args.max_per_bin, replace=False)
+                a, sm = a[pick], sm[pick]
             trajs.append(a)
+            sms.append(sm)
             tails.append(float(np.std(a[:, -1] - a[:, -2])) if a.shape[0] else 0.0)
         return ErrorPool(log=log, prior_scale=prior_log if log else prior_lvl, k0=args.k0,
-                         trajectories=tuple(trajs), tail_step_sd=tuple(tails))
+                         trajectories=tuple(trajs), tail_step_sd=tuple(tails), smoothness=tuple(sms))
 
     counts = [len(b) for b in log_bins]
-    log_pool, lvl_pool = finish(log_bins, True), finish(lvl_bins, False)
+    log_pool, lvl_pool = finish(log_bins, log_sm, True), finish(lvl_bins, lvl_sm, False)
     meta = {
         "built": dt.date.today().isoformat(),
         "script": "scripts/build_forecast_prior.py",
@@ -190,7 +209,8 @@ def main(argv=None) -> int:
         "prior_level_ratio": prior_lvl,
         "scale": "hypot(own noise around the trend (mean abs deviation of one-year changes from the average change) shrunk "
                  "to the prior on the log scale with weight k0, member spread at h 6 / 6); level series: prior = "
-                 "prior_level_ratio * mean abs one-year change",
+                 "prior_level_ratio * mean abs one-year change; trajectories drawn from the same third of their bin's "
+                 "smoothness (noise / mean abs change) as the series",
     }
     obj = {"meta": meta, "log_pool": pool_to_json(log_pool), "level_pool": pool_to_json(lvl_pool)}
     args.output.write_text(json.dumps(obj, separators=(",", ":")), encoding="utf-8")

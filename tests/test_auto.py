@@ -209,3 +209,23 @@ def test_level_series_prior_never_narrows_below_its_own_moves():
     relative = load_prior().level_pool.prior_scale * mean_abs_change(calm.y_, calm.years_, log=False)
     assert relative > calm.raw_scale_ and calm.prior_scale_ == pytest.approx(relative)
     assert calm.prior_scale_ < 1.0  # the level (100) plays no part
+
+def test_pool_draws_from_windows_as_smooth_as_the_series():
+    """Trajectories are kept with their window's smoothness; a series draws from the same third
+    of its length bin (all of it when its smoothness is unknown, e.g. 2 points)."""
+    from forecast.calibration import BIN_EDGES, ErrorPool, smoothness
+
+    n = 900
+    sm = np.repeat([0.1, 0.6, 1.2], n // 3)
+    traj = np.repeat(np.array([[-1.0], [0.0], [1.0]]), n // 3, axis=0) * np.ones((1, 6))  # class 0/1/2 -> -1/0/+1
+    pool = ErrorPool(log=True, prior_scale=0.1, k0=6, trajectories=(traj,) * len(BIN_EDGES),
+                     smoothness=(sm,) * len(BIN_EDGES))
+    rng = np.random.default_rng(0)
+    assert set(pool.sample(8, 2, 200, rng, smooth=0.05)[:, 0]) == {-1.0}
+    assert set(pool.sample(8, 2, 200, rng, smooth=0.7)[:, 0]) == {0.0}
+    assert set(pool.sample(8, 2, 200, rng, smooth=1.4)[:, 0]) == {1.0}
+    assert set(pool.sample(8, 2, 600, rng, smooth=float("nan"))[:, 0]) == {-1.0, 0.0, 1.0}
+    # a steady trend is smooth (0), pure alternation is all noise
+    steady = np.exp(0.1 * np.arange(6))
+    assert smoothness(0.0, steady, np.arange(6), log=True) == 0.0
+    assert np.isnan(smoothness(float("nan"), steady[:2], np.arange(2), log=True))
