@@ -236,8 +236,6 @@ class AutoModel(Model):
         most ``MAX_SHORT_OBS`` observations is then projected with growth anchored on the
         panel (forecast.shortseries): the point mixes this median with the members' point,
         and the paths draw one growth rate per path from the peers' spread.
-    trend_weight : weight (0-1) of constant growth (log-drift) against the median in the
-        log of the point, learned from peers (forecast.peerfit); positive series only.
 
     Examples
     --------
@@ -254,8 +252,7 @@ class AutoModel(Model):
     handles_gaps: ClassVar[bool] = True
 
     def __init__(self, *, prior_scale: float | None = None, prior_source: str | None = None,
-                 prior_path: str | None = None, prior_growth: GrowthPrior | None = None, trend_weight: float = 0.0):
-        self.trend_weight = trend_weight
+                 prior_path: str | None = None, prior_growth: GrowthPrior | None = None):
         self.prior_growth = prior_growth
         self.prior_scale = prior_scale
         self.prior_source = prior_source
@@ -291,7 +288,7 @@ class AutoModel(Model):
         self.spread_ = member_spread(member_forecasts(y, years, SPREAD_HORIZON), log=self.log_)
         self.scale_ = total_scale(self.own_scale_, self.spread_)
         self.raw_scale_, self.n_changes_ = raw, n_changes
-        self.smoothness_ = smoothness(raw, y, years, log=self.log_)
+        self.smoothness_ = smoothness(y, years, log=self.log_)
         self.y_, self.years_ = y, years
         self.positive_ = self.log_
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
@@ -311,10 +308,6 @@ class AutoModel(Model):
         point = combined_point(self.y_, self.years_, int(horizon))[0]
         if getattr(self, "growth_anchored_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
-        lam = float(self.trend_weight)
-        if lam > 0 and self.log_:
-            drift = member_forecasts(self.y_, self.years_, int(horizon))["logdrift"]
-            point = np.exp((1 - lam) * np.log(point) + lam * np.log(drift))
         return point
 
     def paths_from_errors(self, point: np.ndarray, errors: np.ndarray) -> np.ndarray:

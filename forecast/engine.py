@@ -17,7 +17,6 @@ from forecast.errors import ForecastError
 from forecast.models import get_model
 from forecast.panel import MIN_PEERS, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
-from forecast.peerfit import peer_fit
 from forecast.rng import series_rng
 from history.bundled import without_national_totals
 
@@ -68,7 +67,7 @@ class _Bounded(Model):
 
 
 def monotone_direction(y: np.ndarray, years: np.ndarray, panel: pd.DataFrame | None, *, region: str,
-                       indicator: str) -> int:
+                       indicator: str, stock: bool = False) -> int:
     """+1 when the series rose in every one of its changes (at least ``MONOTONE_MIN_CHANGES``)
     and its peers in ``panel`` (at least ``MIN_PEERS`` regions, same indicator) fell in at most
     ``MONOTONE_MAX_PEER_SHARE`` of their year-on-year changes; -1 for the mirror case; else 0.
@@ -79,20 +78,27 @@ def monotone_direction(y: np.ndarray, years: np.ndarray, panel: pd.DataFrame | N
     keeping their paths monotone lowered M3 95 % coverage of such series from 95 to 90 %
     (origins 0, -3, -6, -9). The peers are: the yearbook's provincial invention patents in
     force fell in 0.7 % of 1,007 province-years after 4 rises, applications and grants in
-    15 %. So only a panel that (almost) never moves the other way makes the paths monotone.
+    15 %. So only a panel that (almost) never moves the other way makes the paths monotone, or the
+    targets' word that the series is a stock (``stock``: every target on it is of kind
+    ``stock``, a year-end count in force), which then needs no panel but still yields to
+    peers that fell.
     """
     d = np.diff(np.asarray(y, float))
-    if d.size < MONOTONE_MIN_CHANGES or panel is None or panel.empty:
+    if d.size < MONOTONE_MIN_CHANGES:
         return 0
     sign = 1 if np.all(d > 0) else -1 if np.all(d < 0) else 0
     if not sign:
         return 0
+    if panel is None or panel.empty:
+        return sign if stock and sign > 0 else 0
     rows = panel[(panel["indicator"] == indicator) & (panel["region"] != region)].dropna(subset=["value"])
     rows = rows.sort_values(["region", "year"]).drop_duplicates(["region", "year"], keep="last")
     steps = rows.groupby("region", sort=False)["value"].diff()
     peers = rows.loc[steps.notna(), "region"].nunique()
     steps = steps.dropna().to_numpy(float)
-    if peers < MIN_PEERS or np.mean(sign * steps < 0) > MONOTONE_MAX_PEER_SHARE:
+    if steps.size and np.mean(sign * steps < 0) > MONOTONE_MAX_PEER_SHARE:
+        return 0
+    if peers < MIN_PEERS and not (stock and sign > 0):
         return 0
     return sign
 
@@ -127,7 +133,8 @@ def _label(model: Model, name: str) -> str:
     return name
 
 
-def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draws, seed, panel, bounds) -> SeriesForecast:
+def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draws, seed, panel, bounds,
+                stock=False) -> SeriesForecast:
     g = g.dropna(subset=["value"]).sort_values("year")
     dup = g["year"][g["year"].duplicated()].unique()
     if dup.size:
@@ -151,7 +158,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
     if lohi is None and unit.strip() == "%":
         lohi = (0.0, 100.0)
 
-    params, trend = {}, None
+    params = {}
     if model_name == "auto":
         prior = peer_prior(panel, region=region, indicator=indicator, log=bool(np.all(y > 0)) and lohi is None)
         if prior is not None:
@@ -160,10 +167,6 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
             growth = peer_growth(panel, region=region, indicator=indicator)
             if growth is not None:
                 params["prior_growth"] = growth
-        if lohi is None and "prior_growth" not in params and np.all(y > 0):
-            trend = peer_fit(panel, region=region, indicator=indicator, n_obs=n)
-            if trend is not None:
-                params["trend_weight"] = trend.weight
     inner = get_model(model_name, **params)
     if n < inner.min_obs:
         raise ForecastError(
@@ -194,10 +197,6 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
             # "borrowed from peers" only when peers set the prior; else say the generic prior did.
             flags.append("panel_prior" if "prior_scale" in params else "generic_prior")
             notes.append(f"volatility {weight:.0%} from {inner.scale_source_}")
-    if isinstance(inner, AutoModel) and not inner.growth_anchored_ and trend is not None:
-        flags.append("panel_prior")
-        notes.append(f"trend followed with weight {trend.weight:g} (0 = the models' median, 1 = constant growth), "
-                     f"learned from {trend.source}")
     if isinstance(inner, AutoModel) and inner.growth_anchored_:
         gp = inner.prior_growth
         flags.append("panel_prior")
@@ -214,11 +213,12 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
         notes.append(f"{h} years after the last observation: the fan is calibrated up to {last_checked}; "
                      f"{later} extend{'s' if later.isdigit() else ''} it untested")
     rng = series_rng(seed, region, indicator)
-    direction = monotone_direction(y, years, panel, region=region, indicator=indicator)
+    direction = monotone_direction(y, years, panel, region=region, indicator=indicator, stock=stock)
     if direction:
         flags.append("monotone")
         went, other = ("rose", "fall") if direction > 0 else ("fell", "rise")
-        notes.append(f"{went} in all {n - 1} changes, as its peers almost always did: paths do not {other}")
+        why = "a stock" if stock and direction > 0 else "as its peers almost always did"
+        notes.append(f"{went} in all {n - 1} changes, {why}: paths do not {other}")
     if h:
         point = np.asarray(model.predict(h), float)
         paths = np.asarray(model.simulate(h, draws, rng), float)
@@ -236,7 +236,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
 def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", draws: int = 1000, seed: int = 0,
                     as_of: int | None = None, panel: pd.DataFrame | None = None,
                     bounds: dict[tuple[str, str], tuple[float, float]] | None = None,
-                    errors: str = "raise", progress=None) -> Forecast:
+                    errors: str = "raise", progress=None, stocks=None) -> Forecast:
     """Sample paths for every (region, indicator) in ``series`` up to ``to_year``.
 
     Parameters
@@ -251,6 +251,8 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
         set the volatility prior of short series under ``auto``.
     bounds : per series (lo, hi); such series (and those with unit "%", default (0, 100))
         are modelled on the logit scale and stay inside the bounds.
+    stocks : (region, indicator) keys declared stocks by their targets; one that rose in every
+        change keeps rising (``monotone_direction``).
     errors : "raise" (default) or "skip": skipped series are listed in
         ``Forecast.meta["skipped"]`` as {(region, indicator): message}.
     progress : callable ``(done, total)``, optional; called after each series (a CLI shows
@@ -295,7 +297,8 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
             progress(done, groups.ngroups)
         try:
             out.append(_one_series(str(region), str(indicator), g, to_year=to_year, model_name=model,
-                                   draws=int(draws), seed=seed, panel=panel, bounds=bounds))
+                                   draws=int(draws), seed=seed, panel=panel, bounds=bounds,
+                                   stock=(str(region), str(indicator)) in (stocks or ())))
         except ForecastError as exc:
             if errors == "raise":
                 raise

@@ -394,8 +394,11 @@ def project(
     # with the other plans in the run.
     to_year = max(int(pd.to_numeric(targets["target_year"], errors="coerce").max()), as_of + 1)
     if len(hist):
+        # Series whose every target (in the whole file, as for to_year) counts a stock in force.
+        kinds = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock")
+        stocks = {k for k, g in kinds.groupby(["region", "indicator"])["_stock"] if g.all()}
         fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
-                             panel=peers, errors="skip")
+                             panel=peers, errors="skip", stocks=stocks)
     else:  # no target has any history: nothing to forecast, every row is no_data
         fc = Forecast((), seed=int(seed), draws=int(draws), model=model, meta={"skipped": {}})
 

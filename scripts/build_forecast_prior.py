@@ -83,7 +83,7 @@ def validate(series: list[np.ndarray], k0: float, *, spread: bool = True, weight
             rl, nc = raw_scale(w, np.arange(w.size), log=True)
             sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
             pooled.append((sid, bin_of(w.size), np.log(fut / point), rl, nc, sp,
-                           smoothness(rl, w, np.arange(w.size), log=True)))
+                           smoothness(w, np.arange(w.size), log=True)))
         for label, k in (("full", n - H), ("last8", 8)):
             w = x[n - H - k:n - H]
             evals.append((label, w, x[n - H:], combined_point(w, np.arange(w.size), H)[0]))
@@ -108,7 +108,7 @@ def validate(series: list[np.ndarray], k0: float, *, spread: bool = True, weight
         rl, nc = raw_scale(w, np.arange(w.size), log=True)
         sp = member_spread(member_forecasts(w, np.arange(w.size), SPREAD_HORIZON), log=True) if spread else 0.0
         s = total_scale(shrunk_scale(rl, nc, prior=prior, k0=k0), sp)
-        rows = pools[bin_of(w.size)]._rows(0, smoothness(rl, w, np.arange(w.size), log=True))
+        rows = pools[bin_of(w.size)]._rows(0, smoothness(w, np.arange(w.size), log=True))
         q = np.quantile(rows, [0.1, 0.9, 0.025, 0.975], axis=0)
         lo80, hi80, lo95, hi95 = point * np.exp(s * q)
         out.setdefault(label, []).append((np.mean((test >= lo80) & (test <= hi80)),
@@ -153,7 +153,7 @@ def main(argv=None) -> int:
             spreads = (member_spread(members, log=True), member_spread(members, log=False))
             records.append((bin_of(w.size), np.log(fut / point), fut - point, rl, nc, rv,
                             mean_abs_change(w, years, log=False), spreads,
-                            (smoothness(rl, w, years, log=True), smoothness(rv, w, years, log=False))))
+                            (smoothness(w, years, log=True), smoothness(w, years, log=False))))
             sids.append(sid)
     weights = series_weights(sids, [r[0] for r in records], args.weight)
     prior_log = float(np.median([r[3] for r in records if r[4] >= 5]))

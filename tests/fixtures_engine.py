@@ -22,7 +22,7 @@ def lognormal_engine(drift, *, unit="", rng_of=None, min_obs=1, calls=None):
     rng_of = rng_of or series_rng
 
     def forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
-                        bounds=None, errors="skip"):
+                        bounds=None, errors="skip", stocks=None):
         if calls is not None:
             calls.update(to_year=to_year, model=model, draws=draws, seed=seed)
         out, skipped = [], {}

@@ -135,22 +135,25 @@ def test_shipped_prior_matches_bins_and_is_built_from_training_parts():
     assert "train" in prior.meta["source"]
 
 
-def test_scale_is_the_noise_around_the_trend():
-    # A steady 20 % a year has no noise of its own (the trend is the members' business);
-    # the mean absolute deviation from the average change is scaled by sqrt(m / (m - 1)).
-    from forecast.calibration import mean_abs_change, raw_scale
+def test_scale_counts_the_trend_in_logs_and_only_the_noise_in_levels():
+    # Log scale (counts): the mean absolute one-year change, trend included; a gap of 4 years
+    # counts as sqrt(4) changes.
+    from forecast.calibration import raw_scale, trend_noise
 
     s, n = raw_scale(np.exp(0.2 * np.arange(6)), np.arange(6), log=True)
-    assert s == pytest.approx(0.0, abs=1e-12) and n == 4
-    assert mean_abs_change(np.exp(0.2 * np.arange(6)), np.arange(6), log=True) == pytest.approx(0.2)
-    s, n = raw_scale(np.exp(np.cumsum([0, 0.1, 0.3, 0.1, 0.3])), np.arange(5), log=True)
-    assert s == pytest.approx(0.1 * np.sqrt(4 / 3)) and n == 3
-    # A gap of 2 years is measured against 2 years of trend and divided by sqrt(2).
-    s, n = raw_scale(np.exp(np.array([0.0, 0.3, 0.5])), np.array([2000, 2001, 2003]), log=True)
-    assert s == pytest.approx((0.3 - 0.5 / 3 + abs(0.2 - 1 / 3) / np.sqrt(2)) / 2 * np.sqrt(2)) and n == 1
-    # One change says nothing about noise: the prior alone sets the scale.
+    assert s == pytest.approx(0.2) and n == 5
     s, n = raw_scale(np.array([1.0, np.e ** 0.4]), np.array([2000, 2004]), log=True)
-    assert np.isnan(s) and n == 0
+    assert s == pytest.approx(0.2) and n == 1
+    # Levels (shares on the logit scale, zeros, negatives): the noise around the trend, one change
+    # spent on the trend; a steady 0.5 a year has none.
+    s, n = raw_scale(10 + 0.5 * np.arange(10), np.arange(10), log=False)
+    assert s == pytest.approx(0.0, abs=1e-12) and n == 8
+    assert trend_noise(np.cumsum([0, 0.1, 0.3, 0.1, 0.3]), np.arange(5), log=False) == pytest.approx(0.1 * np.sqrt(4 / 3))
+    # A gap of 2 years is measured against 2 years of trend and divided by sqrt(2).
+    z = np.array([0.0, 0.3, 0.5])
+    assert trend_noise(z, np.array([2000, 2001, 2003]), log=False) == pytest.approx(
+        (0.3 - 0.5 / 3 + abs(0.2 - 1 / 3) / np.sqrt(2)) / 2 * np.sqrt(2))
+    assert np.isnan(trend_noise(z[:2], np.array([2000, 2004]), log=False))
 
 
 def test_scale_is_shrunk_on_the_log_scale():
@@ -227,5 +230,5 @@ def test_pool_draws_from_windows_as_smooth_as_the_series():
     assert set(pool.sample(8, 2, 600, rng, smooth=float("nan"))[:, 0]) == {-1.0, 0.0, 1.0}
     # a steady trend is smooth (0), pure alternation is all noise
     steady = np.exp(0.1 * np.arange(6))
-    assert smoothness(0.0, steady, np.arange(6), log=True) == 0.0
-    assert np.isnan(smoothness(float("nan"), steady[:2], np.arange(2), log=True))
+    assert smoothness(steady, np.arange(6), log=True) == pytest.approx(0.0, abs=1e-12)
+    assert np.isnan(smoothness(steady[:2], np.arange(2), log=True))
