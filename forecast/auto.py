@@ -1,7 +1,7 @@
 """The default model: a robust combination with empirically calibrated sample paths.
 
 Point forecast
-    The median, year by year, of fast closed-form yearly methods: random walk with drift,
+    The median, year by year, of the plausible ones among fast closed-form yearly methods: random walk with drift,
     simple exponential smoothing, the Theta method (SES with drift, Hyndman & Billah 2003)
     and damped-trend Holt, each on the series and (for positive series) on its logarithm.
     Every member uses every observed year and nothing is filled: drift and log-drift work
@@ -20,9 +20,10 @@ Point forecast
 Sample paths
     ``point * exp(s * e)`` (positive series) or ``point + s * e`` (others), where ``e`` is a
     WHOLE error trajectory drawn from the pooled rolling-origin errors of this very point
-    method on real yearly series with the same number of observations
-    (forecast.calibration), and ``s`` is the series' mean absolute one-year change shrunk,
-    on the log scale, toward a prior scale (the peers' scale when the engine passes one from
+    method on real yearly series with the same number of observations and a similar
+    smoothness (forecast.calibration), and ``s`` is the series' own scale
+    (forecast.calibration.raw_scale: its mean absolute one-year change in logs, its noise
+    around the trend in levels) shrunk, on the log scale, toward a prior scale (the peers' scale when the engine passes one from
     the panel, else the generic M3 prior), combined in quadrature with the members' disagreement about
     the trend (forecast.calibration.member_spread). With all noise set to zero the path is
     the point forecast.

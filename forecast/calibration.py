@@ -6,11 +6,13 @@ point method was run from many rolling origins on many real yearly series:
 
 * at each origin, the error trajectory ``e_h = log(actual_h / point_h) / s`` for
   ``h = 1..H`` (positive series), or ``(actual_h - point_h) / s`` on the level scale
-  (series with zeros or negatives), where ``s`` is the series' own scale (mean absolute
-  one-year change, in logs or levels) shrunk toward a prior scale when the series is short,
-  combined in quadrature with the disagreement of the member forecasts (member_spread);
+  (series with zeros or negatives, shares on the logit scale), where ``s`` is the series' own
+  scale (``raw_scale``: mean absolute one-year change in logs; noise around the trend in
+  levels) shrunk toward a prior scale when the series is short, combined in quadrature with
+  the disagreement of the member forecasts (member_spread);
 * trajectories are pooled by the number of observations the forecast was made from, so a
-  3-point series draws from errors that 3-point windows really made;
+  3-point series draws from errors that 3-point windows really made, and within that by
+  smoothness (``smoothness``): a steady trend draws from steady windows' errors;
 * a forecast draws WHOLE trajectories from its pool (paths stay coherent across years) and
   applies them to its own point forecast and scale.
 
