@@ -102,3 +102,30 @@ def test_years_beyond_the_calibrated_horizon_are_flagged():
     # explicit models carry their own (model-based) uncertainty: no such flag
     drift = forecast_series(_frame(BASE), to_year=2031, model="drift", draws=100, seed=1).get("武汉市", "grants")
     assert "beyond_calibration" not in drift.flags
+
+
+def test_monotone_paths_need_a_stock_or_peers_that_never_fall():
+    """A series that rose in every change keeps rising only when its targets call it a stock or
+    its peers (almost) never fell; its own run alone is not enough (M3: 9 % fall after 9 rises)."""
+    import pandas as pd
+
+    from forecast.engine import forecast_series
+
+    years = list(range(2015, 2023))
+    own = pd.DataFrame({"region": "z", "indicator": "x", "year": years,
+                        "value": 100 * np.exp(np.cumsum([0.0, 0.2, 0.02, 0.15, 0.05, 0.2, 0.01, 0.1]))})
+    rising = pd.DataFrame([(r, "x", y, 50 * (1.1 + 0.01 * i) ** (y - 2015)) for i, r in enumerate("abcd")
+                           for y in years], columns=["region", "indicator", "year", "value"])
+    falling = rising.copy()
+    falling.loc[falling["year"].isin([2018, 2021]), "value"] *= 0.8  # peers that fell now and then
+
+    def run(**kw):
+        return forecast_series(own, to_year=2026, draws=2000, seed=3, **kw).get("z", "x")
+
+    alone, stock = run(), run(stocks={("z", "x")})
+    assert "monotone" not in alone.flags and (alone.paths[:, 0] < own["value"].iloc[-1]).any()
+    assert "monotone" in stock.flags and np.all(np.diff(stock.paths, axis=1) >= 0)
+    assert np.all(stock.paths[:, 0] >= own["value"].iloc[-1])
+    assert "monotone" in run(panel=rising).flags
+    assert "monotone" not in run(panel=falling).flags
+    assert "monotone" not in run(panel=falling, stocks={("z", "x")}).flags  # peers that fell win
