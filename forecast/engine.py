@@ -25,7 +25,10 @@ WEAK_EVIDENCE_MAX_OBS = 4
 # "leans on" it when the prior carries at least a third of the weight of the (log) scale.
 PANEL_NOTE_MIN_WEIGHT = 1 / 3
 # Bounded series are modelled on the logit of their position in [lo, hi]; values on the
-# bounds are pulled inside by this share of the range so the logit stays finite.
+# bounds are pulled inside by this share of the range so the logit stays finite, or by half
+# the series' own nearest distance to a bound when that is smaller: a share that is itself
+# below 0.5 % (Tibet's R&D intensity, 0.19-0.33 % of GDP) must not be flattened onto 0.5 %,
+# which made its fan a single line.
 BOUND_CLIP = 0.005
 
 REQUIRED = ("region", "indicator", "year", "value")
@@ -48,7 +51,12 @@ class _Bounded(Model):
         self.min_obs = inner.min_obs
 
     def _to(self, y):
-        p = np.clip((np.asarray(y, float) - self.lo) / (self.hi - self.lo), BOUND_CLIP, 1 - BOUND_CLIP)
+        p = (np.asarray(y, float) - self.lo) / (self.hi - self.lo)
+        if not hasattr(self, "clip_"):
+            inside = np.minimum(p, 1 - p)
+            inside = inside[inside > 0]
+            self.clip_ = min(BOUND_CLIP, 0.5 * float(inside.min())) if inside.size else BOUND_CLIP
+        p = np.clip(p, self.clip_, 1 - self.clip_)
         return np.log(p / (1 - p))
 
     def _back(self, z):

@@ -129,3 +129,18 @@ def test_monotone_paths_need_a_stock_or_peers_that_never_fall():
     assert "monotone" in run(panel=rising).flags
     assert "monotone" not in run(panel=falling).flags
     assert "monotone" not in run(panel=falling, stocks={("z", "x")}).flags  # peers that fell win
+
+
+def test_a_share_below_half_a_percent_is_not_flattened_onto_the_clip():
+    """Shares are modelled on the logit scale with values on the bounds pulled inside; a share
+    that is itself tiny (0.19-0.3 % of GDP) keeps its own level and its own movement."""
+    import pandas as pd
+
+    from forecast.engine import forecast_series
+
+    df = pd.DataFrame({"region": "R", "indicator": "rd", "year": [2015, 2016, 2017, 2018, 2019],
+                       "value": [0.30, 0.19, 0.22, 0.25, 0.26], "unit": "%"})
+    s = forecast_series(df, to_year=2021, draws=2000, seed=0).get("R", "rd")
+    lo, mid, hi = np.quantile(s.at(2020), [0.1, 0.5, 0.9])
+    assert hi - lo > 0.02  # a fan, not the single line a 0.5 % floor made of it
+    assert 0.1 < mid < 0.45 and lo >= 0.0
