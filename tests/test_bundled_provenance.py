@@ -1,6 +1,6 @@
 """Provenance of the bundled data after the yearbook panel and found_2026.csv (issue 12).
 
-Reads only the bundled files inside the repository (history/data), never ../shared.
+Reads only the bundled files inside the repository (history/data), never files outside the repository.
 """
 from __future__ import annotations
 
