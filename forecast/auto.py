@@ -175,7 +175,7 @@ FIT_RATIO = 10.0
 _FIT_SKIP = 2
 
 
-def plausible_members(y: np.ndarray, fits: dict[str, tuple[np.ndarray, np.ndarray]],
+def plausible_members(y: np.ndarray, years: np.ndarray, fits: dict[str, tuple[np.ndarray, np.ndarray]],
                       ratio: float | None = None) -> list[str]:
     """Members whose mean absolute one-step in-sample error (of the log for positive series)
     is at most ``ratio`` times the best member's.
@@ -201,8 +201,8 @@ def plausible_members(y: np.ndarray, fits: dict[str, tuple[np.ndarray, np.ndarra
             e = np.abs(a[ok] - p[ok])
         err[k] = float(np.mean(e)) if e.size else np.inf
     best = min(err.values())
-    scale = np.mean(np.abs(np.diff(np.log(y) if positive else y)))
-    floor = 1e-3 * scale  # an exact fit is not infinitely better than a near-exact one
+    # an exact fit is not infinitely better than a near-exact one
+    floor = 1e-3 * mean_abs_change(y, years, log=positive)
     keep = [k for k, e in err.items() if e <= ratio * max(best, floor)]
     return keep or list(fits)
 
@@ -211,7 +211,7 @@ def combined_point(y: np.ndarray, years: np.ndarray, horizon: int,
                    ratio: float | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
     """The median of the plausible member forecasts, and the members used."""
     fits = member_fits(y, years, horizon)
-    members = {k: fits[k][0] for k in plausible_members(y, fits, ratio)}
+    members = {k: fits[k][0] for k in plausible_members(y, years, fits, ratio)}
     point = np.median(np.stack(list(members.values())), axis=0)
     if np.all(np.asarray(y) > 0) and np.any(point <= 0):
         # A steep fall can take level members below zero; a positive series keeps a

@@ -50,13 +50,11 @@ class _Bounded(Model):
         self.inner, self.lo, self.hi = inner, float(lo), float(hi)
         self.min_obs = inner.min_obs
 
+    def _share(self, y):
+        return (np.asarray(y, float) - self.lo) / (self.hi - self.lo)
+
     def _to(self, y):
-        p = (np.asarray(y, float) - self.lo) / (self.hi - self.lo)
-        if not hasattr(self, "clip_"):
-            inside = np.minimum(p, 1 - p)
-            inside = inside[inside > 0]
-            self.clip_ = min(BOUND_CLIP, 0.5 * float(inside.min())) if inside.size else BOUND_CLIP
-        p = np.clip(p, self.clip_, 1 - self.clip_)
+        p = np.clip(self._share(y), self.clip_, 1 - self.clip_)
         return np.log(p / (1 - p))
 
     def _back(self, z):
@@ -64,6 +62,10 @@ class _Bounded(Model):
         return np.clip(self.lo + (self.hi - self.lo) / (1 + np.exp(-z)), self.lo, self.hi)
 
     def fit(self, y, years=None):
+        # The clip is decided by the data being fitted (a refit on other data decides anew).
+        inside = np.minimum(self._share(y), 1 - self._share(y))
+        inside = inside[inside > 0]
+        self.clip_ = min(BOUND_CLIP, 0.5 * float(inside.min())) if inside.size else BOUND_CLIP
         self.inner.fit(self._to(y), years)
         return self
 
