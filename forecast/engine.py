@@ -15,7 +15,7 @@ from forecast.auto import AutoModel
 from forecast.base import Model
 from forecast.errors import ForecastError
 from forecast.models import get_model
-from forecast.panel import MIN_PEERS, peer_growth, peer_prior
+from forecast.panel import MIN_PEERS, PeerPanel, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
 from history.bundled import without_national_totals
@@ -76,7 +76,7 @@ class _Bounded(Model):
         return self._back(self.inner.simulate(horizon, n_paths, rng))
 
 
-def monotone_direction(y: np.ndarray, years: np.ndarray, panel: pd.DataFrame | None, *, region: str,
+def monotone_direction(y: np.ndarray, years: np.ndarray, panel, *, region: str,
                        indicator: str, stock: bool = False) -> int:
     """+1 when the series rose in every one of its changes (at least ``MONOTONE_MIN_CHANGES``)
     and its peers in ``panel`` (at least ``MIN_PEERS`` regions, same indicator) fell in at most
@@ -99,15 +99,15 @@ def monotone_direction(y: np.ndarray, years: np.ndarray, panel: pd.DataFrame | N
     sign = 1 if np.all(d > 0) else -1 if np.all(d < 0) else 0
     if not sign:
         return 0
-    if panel is None or panel.empty:
+    st = PeerPanel.of(panel).stats(indicator)
+    if st is None:
         return sign if stock and sign > 0 else 0
-    rows = panel[(panel["indicator"] == indicator) & (panel["region"] != region)].dropna(subset=["value"])
-    rows = rows.sort_values(["region", "year"]).drop_duplicates(["region", "year"], keep="last")
-    steps = rows.groupby("region", sort=False)["value"].diff()
-    peers = rows.loc[steps.notna(), "region"].nunique()
-    steps = steps.dropna().to_numpy(float)
-    if steps.size and np.mean(sign * steps < 0) > MONOTONE_MAX_PEER_SHARE:
+    others = st.others(region)
+    steps = int(st.changes[others].sum())
+    against = int((st.falls if sign > 0 else st.rises)[others].sum())
+    if steps and against / steps > MONOTONE_MAX_PEER_SHARE:
         return 0
+    peers = int(np.sum(st.changes[others] > 0))
     if peers < MIN_PEERS and not (stock and sign > 0):
         return 0
     return sign
@@ -244,7 +244,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
 
 
 def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", draws: int = 1000, seed: int = 0,
-                    as_of: int | None = None, panel: pd.DataFrame | None = None,
+                    as_of: int | None = None, panel: pd.DataFrame | PeerPanel | None = None,
                     bounds: dict[tuple[str, str], tuple[float, float]] | None = None,
                     errors: str = "raise", progress=None, stocks=None) -> Forecast:
     """Sample paths for every (region, indicator) in ``series`` up to ``to_year``.
@@ -258,7 +258,8 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
     seed : the user's seed; each series gets its own Generator from (seed, region, indicator).
     as_of : drop observations after this year (replay an evaluation made in that year).
     panel : long frame of reference series (same columns); peers with the same indicator
-        set the volatility prior of short series under ``auto``.
+        set the volatility prior of short series under ``auto``. A ``PeerPanel`` is used as
+        given (the caller has cut it at ``as_of`` and left national totals out).
     bounds : per series (lo, hi); such series (and those with unit "%", default (0, 100))
         are modelled on the logit scale and stay inside the bounds.
     stocks : (region, indicator) keys declared stocks by their targets; one that rose in every
@@ -294,12 +295,13 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
     df = _check_frame(series)
     if as_of is not None:
         df = df[df["year"] <= int(as_of)]
-    if panel is not None:
+    if panel is not None and not isinstance(panel, PeerPanel):
         # National totals are sums over the regions (calm, average growth): never a region's peer,
         # whether they come from the bundled data or from the user's own file.
         panel = _check_frame(without_national_totals(panel))
         if as_of is not None:
             panel = panel[panel["year"] <= int(as_of)]
+        panel = PeerPanel(panel)  # cleaned and summarised once, not once per series
     out, skipped = [], {}
     groups = df.groupby(["region", "indicator"], sort=False)
     for done, ((region, indicator), g) in enumerate(groups):

@@ -42,9 +42,10 @@ class PanelPrior:
         return f"{self.n_peers} peer series of the same indicator"
 
 
-def peer_prior(panel: pd.DataFrame | None, *, region: str, indicator: str, log: bool = True,
+def peer_prior(panel, *, region: str, indicator: str, log: bool = True,
                min_peers: int = MIN_PEERS) -> PanelPrior | None:
-    """Volatility/growth prior from other regions' series of ``indicator`` in ``panel``.
+    """Volatility/growth prior from other regions' series of ``indicator`` in ``panel`` (a
+    DataFrame or a :class:`PeerPanel`).
 
     Peers need at least 3 observations (2 changes) and, when ``log``, positive values.
     Returns ``None`` when fewer than ``min_peers`` peers qualify, or when ``log`` is False
@@ -58,21 +59,16 @@ def peer_prior(panel: pd.DataFrame | None, *, region: str, indicator: str, log: 
     >>> p.n_peers, round(p.scale, 4)
     (3, 0.4055)
     """
-    if panel is None or not log or panel.empty:
+    if not log:
         return None
-    rows = panel[(panel["indicator"] == indicator) & (panel["region"] != region)]
-    scales, growths = [], []
-    for _, g in rows.groupby("region", sort=True):
-        g = g.dropna(subset=["value"]).sort_values("year").drop_duplicates("year", keep="last")
-        y, years = g["value"].to_numpy(float), g["year"].to_numpy(int)
-        if y.size < 3 or np.any(y <= 0):
-            continue
-        s, _ = raw_scale(y, years, log=True)
-        scales.append(s)
-        growths.append((np.log(y[-1]) - np.log(y[0])) / (years[-1] - years[0]))
-    if len(scales) < min_peers:
+    st = PeerPanel.of(panel).stats(indicator)
+    if st is None:
         return None
-    return PanelPrior(scale=float(np.median(scales)), growth=float(np.median(growths)), n_peers=len(scales), log=True)
+    ok = st.prior_ok & (st.regions != region)
+    if int(ok.sum()) < min_peers:
+        return None
+    return PanelPrior(scale=float(np.median(st.scale[ok])), growth=float(np.median(st.growth[ok])),
+                      n_peers=int(ok.sum()), log=True)
 
 
 # --- Growth prior for very short series -------------------------------------------------
@@ -144,7 +140,7 @@ def _between_region_sd(pairs: pd.DataFrame, w: np.ndarray) -> float:
     return float(_MAD_TO_SD * np.median(np.abs(means - np.median(means))))
 
 
-def growth_pairs(panel: pd.DataFrame | None, *, indicator: str, exclude_region: str | None = None,
+def growth_pairs(panel, *, indicator: str, exclude_region: str | None = None,
                  as_of: int | None = None) -> pd.DataFrame:
     """Annualised log growth over consecutive observed years of every peer series.
 
@@ -166,34 +162,33 @@ def growth_pairs(panel: pd.DataFrame | None, *, indicator: str, exclude_region: 
     >>> growth_pairs(panel, indicator="x")[["region", "gap"]].values.tolist()
     [['a', 1], ['a', 3], ['b', 2]]
     """
-    cols = ["region", "year_a", "year_b", "gap", "growth", "resid_sd"]
-    if panel is None or panel.empty:
-        return pd.DataFrame(columns=cols)
-    rows = panel[panel["indicator"] == indicator]
+    st = PeerPanel.of(panel).stats(indicator)
+    if st is None:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    keep = np.ones(len(st.pairs), dtype=bool)
     if exclude_region is not None:
-        rows = rows[rows["region"] != exclude_region]
+        keep &= st.pair_region != exclude_region
     if as_of is not None:
-        rows = rows[rows["year"].astype(int) <= int(as_of)]
-    out = []
-    for region, g in rows.groupby("region", sort=True):
-        g = g.dropna(subset=["value"]).sort_values("year").drop_duplicates("year", keep="last")
-        g = g[g["value"].astype(float) > 0]
-        if len(g) < 2:
-            continue
-        z, t = np.log(g["value"].to_numpy(float)), g["year"].to_numpy(int)
-        d = np.diff(t)
-        gr = np.diff(z) / d
-        # Noise from changes in growth between neighbouring pairs (second differences):
-        # a slowly falling trend, normal for these counts, is not mistaken for noise.
-        # For a random walk, var(g_i - g_{i-1}) = sigma^2 (1/d_{i-1} + 1/d_i).
-        resid = np.full(d.size, np.nan)
-        if d.size >= 2:
-            resid[1:] = np.diff(gr) / np.sqrt(1 / d[:-1] + 1 / d[1:])
-        out.extend(zip([str(region)] * d.size, t[:-1], t[1:], d, gr, resid))
-    return pd.DataFrame(out, columns=cols)
+        # the pairs of the rows up to as_of are the pairs ending by then (each region's rows
+        # up to a year are a prefix of its sorted rows)
+        keep &= st.pairs["year_b"].to_numpy() <= int(as_of)
+    return st.pairs[keep].reset_index(drop=True) if not keep.all() else st.pairs
 
 
-def peer_growth(panel: pd.DataFrame | None, *, region: str, indicator: str, as_of: int | None = None,
+def _region_pairs(region: str, z: np.ndarray, t: np.ndarray) -> list[tuple]:
+    """growth_pairs' rows of one region: log values ``z`` in years ``t`` (sorted, positive)."""
+    d = np.diff(t)
+    gr = np.diff(z) / d
+    # Noise from changes in growth between neighbouring pairs (second differences):
+    # a slowly falling trend, normal for these counts, is not mistaken for noise.
+    # For a random walk, var(g_i - g_{i-1}) = sigma^2 (1/d_{i-1} + 1/d_i).
+    resid = np.full(d.size, np.nan)
+    if d.size >= 2:
+        resid[1:] = np.diff(gr) / np.sqrt(1 / d[:-1] + 1 / d[1:])
+    return list(zip([region] * d.size, t[:-1], t[1:], d, gr, resid))
+
+
+def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
                 min_peers: int = MIN_PEERS, half_life: float = GROWTH_HALF_LIFE,
                 weight: float = GROWTH_WEIGHT) -> GrowthPrior | None:
     """Growth prior for ``region``'s ``indicator`` from the other regions in ``panel``.
@@ -247,3 +242,147 @@ def peer_growth(panel: pd.DataFrame | None, *, region: str, indicator: str, as_o
         noise = _MAD_TO_SD * _weighted_quantile(np.abs(pairs.loc[ok, "resid_sd"].to_numpy(float)), rw, 0.5)
     return GrowthPrior(growth=centre, spread=spread, noise=noise, n_peers=int(pairs["region"].nunique()),
                        n_pairs=len(pairs), last_year=last, weight=float(weight))
+
+
+# --- The panel prepared once per run ----------------------------------------------------
+# Every series and every target asks the same questions of the panel, each leaving its own
+# region out. Filtering the whole panel per question made a run's cost grow with the square
+# of the number of series (issue 14: 100 regions x 10 indicators, 168 s). A PeerPanel
+# cleans the panel once, summarises each indicator once per region (on first use), and
+# answers each question by masking one region out of those summaries.
+
+#: growth_pairs' columns
+PAIR_COLUMNS = ["region", "year_a", "year_b", "gap", "growth", "resid_sd"]
+
+
+def yearly_growth(years, values) -> np.ndarray:
+    """Year-on-year growth between consecutive observations, annualised across gaps; pairs
+    with a non-positive value are dropped (growth undefined).
+
+    >>> yearly_growth([2019, 2020, 2022], [100.0, 110.0, 133.1]).round(3).tolist()
+    [0.1, 0.1]
+    """
+    y = np.asarray(years, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if y.size < 2:
+        return np.empty(0)
+    v0, v1, dy = v[:-1], v[1:], np.diff(y)
+    ok = (v0 > 0) & (v1 > 0) & (dy > 0)
+    return (v1[ok] / v0[ok]) ** (1.0 / dy[ok]) - 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorStats:
+    """One indicator's per-region summaries (arrays aligned with ``regions``, sorted).
+
+    prior_ok, scale, growth : peer_prior's inputs (3+ positive observations: mean absolute
+        one-year log change and average annual log growth).
+    pairs, pair_region : growth_pairs of every region (``pair_region`` = its region column).
+    changes, rises, falls : year-on-year changes in all, up and down (monotone_direction's steps).
+    fastest_up, fastest_down : the largest / smallest yearly growth (``yearly_growth``; nan
+        when none).
+    """
+
+    regions: np.ndarray
+    prior_ok: np.ndarray
+    scale: np.ndarray
+    growth: np.ndarray
+    pairs: pd.DataFrame
+    pair_region: np.ndarray
+    changes: np.ndarray
+    rises: np.ndarray
+    falls: np.ndarray
+    fastest_up: np.ndarray
+    fastest_down: np.ndarray
+
+    def others(self, region) -> np.ndarray:
+        """Mask of every region but ``region``."""
+        return self.regions != region
+
+
+def _indicator_stats(rows: pd.DataFrame) -> IndicatorStats:
+    """Summaries of one indicator's cleaned rows (sorted by region and year, one per year)."""
+    regions, scale, growth, ok, pairs = [], [], [], [], []
+    changes, rises, falls, up, down = [], [], [], [], []
+    for region, g in rows.groupby("region", sort=True):
+        region = str(region)
+        y, years = g["value"].to_numpy(float), g["year"].to_numpy(int)
+        regions.append(region)
+        d = np.diff(y)
+        changes.append(int(d.size))
+        rises.append(int(np.sum(d > 0)))
+        falls.append(int(np.sum(d < 0)))
+        fast = yearly_growth(years, y)
+        up.append(float(fast.max()) if fast.size else np.nan)
+        down.append(float(fast.min()) if fast.size else np.nan)
+        pos = y > 0
+        if y.size >= 3 and pos.all():
+            ok.append(True)
+            scale.append(raw_scale(y, years, log=True)[0])
+            growth.append((np.log(y[-1]) - np.log(y[0])) / (years[-1] - years[0]))
+        else:
+            ok.append(False)
+            scale.append(np.nan)
+            growth.append(np.nan)
+        if pos.sum() >= 2:
+            pairs.extend(_region_pairs(region, np.log(y[pos]), years[pos]))
+    pairs = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
+    return IndicatorStats(
+        regions=np.asarray(regions, dtype=object), prior_ok=np.asarray(ok, bool), scale=np.asarray(scale, float),
+        growth=np.asarray(growth, float), pairs=pairs, pair_region=pairs["region"].to_numpy(object),
+        changes=np.asarray(changes, int), rises=np.asarray(rises, int), falls=np.asarray(falls, int), fastest_up=np.asarray(up, float),
+        fastest_down=np.asarray(down, float))
+
+
+class PeerPanel:
+    """A reference panel (region, indicator, year, value) cleaned once: missing values
+    dropped, one value per region and year (the last given), each indicator summarised per
+    region on first use (:class:`IndicatorStats`).
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"region": list("aabb"), "indicator": "x", "year": [1, 2, 1, 2],
+    ...                       "value": [1.0, 2.0, 3.0, None]})
+    >>> pp = PeerPanel(panel)
+    >>> pp.stats("x").regions.tolist(), pp.stats("x").rises.tolist(), pp.stats("y") is None
+    (['a', 'b'], [1, 0], True)
+    """
+
+    def __init__(self, frame: pd.DataFrame | None):
+        cols = ["region", "indicator", "year", "value"]
+        if frame is None or frame.empty:
+            frame = pd.DataFrame(columns=cols)
+        df = frame[cols].copy()
+        df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
+        df = df.dropna(subset=["value"])
+        df["year"] = df["year"].astype(int)
+        df = df.sort_values(["indicator", "region", "year"], kind="stable")
+        df = df.drop_duplicates(["indicator", "region", "year"], keep="last")
+        self._rows = {str(k): g for k, g in df.groupby("indicator", sort=False)}
+        #: the latest year in the panel (None when empty)
+        self.last_year = int(df["year"].max()) if len(df) else None
+        self._stats: dict[str, IndicatorStats] = {}
+
+    @classmethod
+    def of(cls, panel) -> "PeerPanel":
+        """``panel`` itself when it is a PeerPanel, else a new one from the frame (or None)."""
+        return panel if isinstance(panel, PeerPanel) else cls(panel)
+
+    @property
+    def empty(self) -> bool:
+        return not self._rows
+
+    def stats(self, indicator: str) -> IndicatorStats | None:
+        """The indicator's per-region summaries; None when no region publishes it."""
+        indicator = str(indicator)
+        if indicator not in self._rows:
+            return None
+        if indicator not in self._stats:
+            self._stats[indicator] = _indicator_stats(self._rows[indicator])
+        return self._stats[indicator]
+
+    def prepare(self) -> "PeerPanel":
+        """Summarise every indicator now (before handing the panel to worker processes)."""
+        for indicator in self._rows:
+            self.stats(indicator)
+        return self

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from forecast.panel import PeerPanel, yearly_growth
 from scenarios.targets import (
     _float,
     _int,
@@ -73,18 +74,6 @@ def historical_growth(obs_years, obs_values, n: int | None) -> float:
     return _cagr(v[hit[-1]], v[-1], n)
 
 
-def yearly_growth(obs_years, obs_values) -> np.ndarray:
-    """Year-on-year growth between consecutive observations, annualised across gaps; pairs
-    with a non-positive value are dropped (growth undefined)."""
-    y = np.asarray(obs_years, dtype=float)
-    v = np.asarray(obs_values, dtype=float)
-    if y.size < 2:
-        return np.empty(0)
-    v0, v1, dy = v[:-1], v[1:], np.diff(y)
-    ok = (v0 > 0) & (v1 > 0) & (dy > 0)
-    return (v1[ok] / v0[ok]) ** (1.0 / dy[ok]) - 1.0
-
-
 def _fastest(g: np.ndarray, level_dir: str) -> float:
     g = g[np.isfinite(g)]
     if not g.size:
@@ -92,18 +81,19 @@ def _fastest(g: np.ndarray, level_dir: str) -> float:
     return float(g.max() if level_dir == "up" else g.min())
 
 
-def _peer_growth(target: Mapping, peers: pd.DataFrame | None, level_dir: str, as_of: int) -> float:
-    if peers is None or not len(peers):
+def _peer_growth(target: Mapping, peers, level_dir: str, as_of: int) -> float:
+    """The fastest yearly growth (slowest for ``down``) any other region showed, from the
+    panel's per-region summaries (``peers``: a DataFrame or a forecast.panel.PeerPanel cut
+    at ``as_of``)."""
+    if peers is None:
         return float("nan")
-    region, indicator = target.get("region"), target.get("indicator")
-    sub = peers[(peers["indicator"] == indicator) & (peers["region"] != region) & (peers["year"] <= as_of)]
-    best = float("nan")
-    for _, grp in sub.groupby("region", sort=False):
-        grp = grp.sort_values("year")
-        f = _fastest(yearly_growth(grp["year"].to_numpy(), grp["value"].to_numpy(dtype=float)), level_dir)
-        if np.isfinite(f) and (np.isnan(best) or (f > best if level_dir == "up" else f < best)):
-            best = f
-    return best
+    if isinstance(peers, pd.DataFrame):
+        peers = PeerPanel(peers[peers["year"].astype(int) <= as_of])
+    st = peers.stats(target.get("indicator"))
+    if st is None:
+        return float("nan")
+    fastest = st.fastest_up if level_dir == "up" else st.fastest_down
+    return _fastest(fastest[st.others(target.get("region"))], level_dir)
 
 
 def _required_cumulative(remaining: float, latest: float, n: int) -> float:

@@ -218,7 +218,7 @@ class Projection:
     forecast : the sample paths (coupled when ``correlation`` is non-zero).
     as_of, as_of_given : the evaluation year and whether the caller gave it.
     known, full : (region, indicator) -> (years, values) up to ``as_of`` / of the whole series.
-    peers : the reference panel up to ``as_of``.
+    peers : the reference panel up to ``as_of`` (a ``forecast.panel.PeerPanel``).
     correlation, correlation_requested : the correlation used (a number) and the one asked.
     unit_notes : notes from units reconciliation.
     parts : when plans default to different as-of years, one projection per year (the other
@@ -231,7 +231,7 @@ class Projection:
     as_of_given: bool
     known: dict
     full: dict
-    peers: pd.DataFrame
+    peers: object
     correlation: float | str
     correlation_requested: float | str
     unit_notes: list
@@ -386,8 +386,11 @@ def project(
     hist = used[used["year"] <= as_of]
     from history.bundled import without_national_totals
 
+    from forecast.panel import PeerPanel
+
     peers = without_national_totals(panel if panel is not None else series)  # national totals are no region's peer
-    peers = peers[peers["year"].astype(int) <= as_of]
+    # cleaned and summarised once for every series and target of the run (not once per series)
+    peers = PeerPanel(peers[peers["year"].astype(int) <= as_of])
 
     # Forecast to the last target year of the whole targets file, not of the chosen plans: the
     # paths of a series depend on how far they run, so a plan's numbers would otherwise change

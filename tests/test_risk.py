@@ -22,7 +22,7 @@ RATES = np.linspace(-0.10, 0.20, DRAWS)  # -0.10, -0.07, ..., 0.20
 
 def fake_forecast_series(series, *, to_year, model="auto", draws=1000, seed=0, as_of=None, panel=None,
                          bounds=None, errors="raise", stocks=None):
-    calls.append({"max_year": int(series["year"].max()), "panel_max_year": int(panel["year"].max()),
+    calls.append({"max_year": int(series["year"].max()), "panel_max_year": panel.last_year,
                   "to_year": to_year, "draws": draws})
     rates = np.linspace(-0.10, 0.20, draws)
     out, skipped = [], {}
