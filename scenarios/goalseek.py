@@ -22,7 +22,8 @@ import pandas as pd
 
 from forecast.paths import SeriesForecast
 from scenarios.errors import ScenarioError
-from scenarios.targets import direction_of, factor_of, is_attained, kind_of, target_quantity, threshold
+from scenarios.targets import (LEVEL_KINDS, direction_of, factor_of, is_attained, kind_of, target_quantity,
+                               threshold)
 
 #: bisection stops when the bracket is narrower than this (uplift: 0.001 percentage points)
 TOL = 1e-5
@@ -52,6 +53,45 @@ def _bisect(p_of, lo: float, hi: float, confidence: float):
         else:
             lo = mid
     return hi, p_hi
+
+
+def _solve(p_of, guess: float | None, lo: float, hi: float, confidence: float):
+    """:func:`_bisect`'s answer, checked at ``guess`` first: when ``p_of(guess) >= confidence``
+    and ``p_of`` just below it does not, ``guess`` is the answer (within ``TOL``) at the cost of
+    two evaluations instead of about twenty; otherwise bisection decides."""
+    if guess is not None and np.isfinite(guess) and lo <= guess <= hi:
+        p = p_of(guess)
+        below = guess - TOL * max(1.0, abs(guess))
+        if p >= confidence and (guess <= lo or p_of(max(below, lo)) < confidence):
+            return guess, p
+    return _bisect(p_of, lo, hi, confidence)
+
+
+def _kth(needed: np.ndarray, confidence: float) -> float | None:
+    """The smallest x with at least ``confidence`` of the paths' ``needed`` values <= x: the
+    exact solution when each path is met from its own ``needed`` on (nan/inf: never met)."""
+    n = needed.size
+    k = int(np.searchsorted(np.arange(1, n + 1) / n >= confidence, True))  # fewest paths that suffice
+    if not n or k >= n:
+        return None
+    x = float(np.partition(np.where(np.isfinite(needed), needed, np.inf), k)[k])
+    # a hair above the exact value, so that rounding in (1 + g) ** s does not leave the k-th
+    # path a hair short of the target
+    return x + 1e-9 * max(1.0, abs(x)) if np.isfinite(x) else None
+
+
+def _level_guesses(target: Mapping, level: np.ndarray, s: float, sign: float, confidence: float):
+    """Closed-form (uplift, addition) for a level target (annual/stock/ratio, judged on the
+    level ``level`` of each path in the target year, ``s`` years of uplift): each path is met
+    from ``(T / level) ** (1 / s) - 1`` on (``1 - ...`` when less is better), or an addition of
+    ``T - level``. Only a guess: :func:`_solve` checks it on the paths with the target's own
+    test (``is_attained``), so strict targets and rounding stay exact."""
+    t = threshold(target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(level > 0, t / level, np.nan)
+        g = sign * (ratio ** (1.0 / s) - 1.0) if t > 0 else np.full(level.shape, np.nan)
+    add = sign * (t - level)
+    return _kth(np.maximum(g, 0.0), confidence), _kth(np.maximum(add, 0.0), confidence)
 
 
 def _rises_with_level(target: Mapping) -> bool:
@@ -133,13 +173,18 @@ def goal_seek(
         return out
 
     g_max = max_uplift if sign > 0 else min(max_uplift, 0.999)  # (1 + g) must stay positive
-    g, p = _bisect(lambda x: _p_attain(target, sf, base * (1.0 + sign * x) ** steps), 0.0, g_max, confidence)
+    guess_g = guess_a = None
+    if kind in LEVEL_KINDS and ty in years:
+        col = int(np.flatnonzero(years == ty)[0])
+        guess_g, guess_a = _level_guesses(target, base[:, col], steps[col], sign, confidence)
+    g, p = _solve(lambda x: _p_attain(target, sf, base * (1.0 + sign * x) ** steps), guess_g, 0.0, g_max,
+                  confidence)
     out["uplift_needed"] = sign * g if not np.isnan(g) else g
     out["p_at_solution"] = p
     if kind in ("annual", "cumulative"):
         scale = abs(threshold(target)) + float(np.nanmax(np.abs(base))) if base.size else 1.0
         a_max = 2.0 * max(scale, 1e-12)
-        a, pa = _bisect(lambda x: _p_attain(target, sf, base + sign * x * acting), 0.0, a_max, confidence)
+        a, pa = _solve(lambda x: _p_attain(target, sf, base + sign * x * acting), guess_a, 0.0, a_max, confidence)
         out["add_needed"] = (sign * a) / factor_of(target) if not np.isnan(a) else a
         out["p_add_at_solution"] = pa
     if p_now >= confidence:

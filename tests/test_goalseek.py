@@ -141,3 +141,37 @@ def test_goal_seek_table_on_an_assessment(monkeypatch):
 
 
 DRAWS_E2E = 1000
+
+
+@pytest.mark.parametrize("change", [
+    {},                                                   # annual, up
+    {"kind": "stock", "target_value": 125.0},
+    {"strict": "yes", "target_value": 120.0},              # 突破: strictly more than
+    {"direction": "down", "target_value": 95.0},           # at most: needs less growth
+    {"kind": "ratio", "target_value": 118.0, "factor": 1.0},
+])
+def test_closed_form_level_answer_matches_bisection(change, monkeypatch):
+    """Level targets are solved from the paths' own needed uplift (two checks instead of a
+    bisection): the answer must be bisection's, within its tolerance, for each target form."""
+    import scenarios.goalseek as gs
+    from scenarios.goalseek import TOL, _bisect, _p_attain
+
+    sf = _sf(3)
+    t = dict(ANNUAL, **change)
+    steps = np.clip(YEARS - 2023, 0, None).astype(float)
+    sign = -1.0 if t.get("direction") == "down" else 1.0
+
+    def no_bisection(*args):
+        raise AssertionError("the closed form should have answered")
+
+    with monkeypatch.context() as m:
+        m.setattr(gs, "_bisect", no_bisection)
+        r = goal_seek(t, sf, confidence=0.8, as_of=2023)
+    g_max = 1.0 if sign > 0 else 0.999
+    g, _ = _bisect(lambda x: _p_attain(t, sf, sf.paths * (1 + sign * x) ** steps), 0.0, g_max, 0.8)
+    assert r["p_now"] < 0.8 and r["p_at_solution"] >= 0.8
+    assert abs(r["uplift_needed"] - sign * g) <= 2 * TOL * max(1.0, abs(g))
+    if t["kind"] == "annual":
+        a_max = 2.0 * (abs(t["target_value"]) + float(np.abs(sf.paths).max()))
+        a, _ = _bisect(lambda x: _p_attain(t, sf, sf.paths + sign * x * (steps > 0)), 0.0, a_max, 0.8)
+        assert abs(r["add_needed"] - sign * a) <= 2 * TOL * max(1.0, abs(a))
