@@ -24,7 +24,7 @@ and Practice* (3rd ed.), §5.5 on reading probabilities from simulated future sa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Mapping
 
@@ -33,10 +33,11 @@ import pandas as pd
 
 from forecast.paths import Forecast, SeriesForecast
 from scenarios.attainment import evaluate_target
-from scenarios.errors import ScenarioError, unknown_names
+from scenarios.errors import ScenarioError
 from scenarios.labels import RISK_ORDER
 from scenarios.midterm import midterm_view
 from scenarios.portfolio import portfolio
+from scenarios.projection import Projection, check_correlation, project, select_plans  # noqa: F401 (re-exported)
 from scenarios.targets import (
     PERCENT_KINDS,
     _float,
@@ -126,42 +127,6 @@ def check_thresholds(thresholds) -> tuple[float, float, float]:
     return t
 
 
-def check_correlation(correlation) -> float | str:
-    """A common-factor correlation in [0, 1) or ``"auto"``, from a number or a string (``--correlation``)."""
-    if isinstance(correlation, str) and correlation.strip() == "auto":
-        return "auto"
-    try:
-        rho = float(correlation)
-    except (TypeError, ValueError):
-        rho = float("nan")
-    if not 0.0 <= rho < 1.0:
-        raise ScenarioError(
-            f"The 'correlation' parameter must be in [0, 1) (a common-factor share) or 'auto'. "
-            f"Got {correlation!r} instead.",
-            reason="bad_parameter",
-        )
-    return rho
-
-
-def select_plans(targets: pd.DataFrame, plans) -> pd.DataFrame:
-    """The targets of ``plans`` (all when empty); unknown plans raise ScenarioError with close matches."""
-    if not plans:
-        return targets
-    known = list(pd.unique(targets["plan"].astype(str)))
-    hints = unknown_names(plans, known)
-    if hints:
-        raise ScenarioError(
-            f"Unknown plan {', '.join(hints)}. The targets have: {', '.join(known)}.", reason="unknown_plan"
-        )
-    return targets[targets["plan"].isin(list(plans))]
-
-
-def _reconcile(targets: pd.DataFrame, series: pd.DataFrame, targets_file: str, series_file: str):
-    from history.units import reconcile_units
-
-    return reconcile_units(targets, series, targets_file=targets_file, series_file=series_file)
-
-
 def _observed_sf(region: str, indicator: str, years: np.ndarray, values: np.ndarray) -> SeriesForecast:
     """Observations only (one constant 'path'): to read a known outcome with the same semantics."""
     return SeriesForecast(
@@ -193,58 +158,6 @@ def _latest_quantity(t: Mapping, kind: str, years: np.ndarray, values: np.ndarra
             return float("nan")
         return 100.0 * ((lv / sf_base) ** (1.0 / (ly - by)) - 1.0)
     return 100.0 * (sf_base - lv) / sf_base
-
-
-def _series_arrays(hist: pd.DataFrame) -> dict:
-    out = {}
-    for (region, indicator), grp in hist.groupby(["region", "indicator"], sort=False):
-        grp = grp.sort_values("year")
-        out[(region, indicator)] = (grp["year"].to_numpy(dtype=int), grp["value"].to_numpy(dtype=float))
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class Projection:
-    """The forecasting half of :func:`assess`: reconciled targets and their sample paths
-    (coupled when a correlation is asked), before any scenario is applied.
-
-    :func:`evaluate` reads probabilities from it; ``scenarios.compare`` evaluates one
-    projection under every scenario, so each scenario acts on the same paths and the
-    models are fitted once.
-
-    Attributes
-    ----------
-    targets : the chosen targets, units reconciled (``factor``, ``series_unit``).
-    forecast : the sample paths (coupled when ``correlation`` is non-zero).
-    as_of, as_of_given : the evaluation year and whether the caller gave it.
-    known, full : (region, indicator) -> (years, values) up to ``as_of`` / of the whole series.
-    peers : the reference panel up to ``as_of`` (a ``forecast.panel.PeerPanel``).
-    correlation, correlation_requested : the correlation used (a number) and the one asked.
-    unit_notes : notes from units reconciliation.
-    parts : when plans default to different as-of years, one projection per year (the other
-        fields then hold the first part's) and ``plan_order`` the plans in file order.
-    """
-
-    targets: pd.DataFrame
-    forecast: Forecast
-    as_of: int
-    as_of_given: bool
-    known: dict
-    full: dict
-    peers: object
-    correlation: float | str
-    correlation_requested: float | str
-    unit_notes: list
-    seed: int = 0
-    draws: int = 0
-    model: str = ""
-    parts: tuple = ()
-    plan_order: tuple = ()
-    last_seen: int | None = None
-
-    @property
-    def skipped(self) -> dict:
-        return dict(self.forecast.meta.get("skipped", {}) or {})
 
 
 def assess(
@@ -321,105 +234,6 @@ def _check_tol(tol) -> float:
     return float(tol)
 
 
-def project(
-    targets: pd.DataFrame,
-    series: pd.DataFrame,
-    *,
-    plans: list[str] | None = None,
-    as_of: int | None = None,
-    model: str = "auto",
-    draws: int = 10_000,
-    seed: int = 0,
-    correlation: float | str = 0.0,
-    panel: pd.DataFrame | None = None,
-    targets_file="targets",
-    series_file="series",
-) -> Projection:
-    """The forecasting half of :func:`assess` (same parameters, no scenario, thresholds or tol)."""
-    from forecast.engine import forecast_series
-
-    correlation = check_correlation(correlation)
-    t = select_plans(targets, plans)
-    if not len(t):
-        raise ScenarioError("There are no targets to assess (empty targets frame).", reason="no_targets")
-    missing = [c for c in ("region", "indicator", "year", "value") if c not in series.columns]
-    if missing or not len(series):
-        raise ScenarioError(
-            f"The series frame ({series_file}) is empty or lacks columns {missing}; it needs region, indicator, "
-            "year, value with at least one row: fill in the history (one row per indicator and year).",
-            reason="no_series",
-        )
-    series = series.copy()
-    series["year"] = series["year"].astype(int)
-    if "factor" in t.columns and "series_unit" in t.columns:
-        t, unit_notes = t.copy(), []
-    else:
-        t, unit_notes = _reconcile(t, series, str(targets_file), str(series_file))
-    t = t.reset_index(drop=True)
-
-    keys = list(dict.fromkeys(zip(t["region"], t["indicator"])))
-    key_index = pd.MultiIndex.from_frame(series[["region", "indicator"]])
-    used = series[key_index.isin(keys)]
-    if as_of is None:
-        defaults = _default_as_of(t, used, int(series["year"].max()))
-        if len(set(defaults.values())) > 1:
-            kwargs = dict(model=model, draws=draws, seed=seed, correlation=correlation, panel=panel,
-                          targets_file=targets_file, series_file=series_file)
-            parts = [project(targets, series, plans=[p for p, y in defaults.items() if y == year], as_of=year,
-                             **kwargs) for year in sorted(set(defaults.values()))]
-            return replace(parts[0], parts=tuple(parts), plan_order=tuple(defaults))
-    as_of_given = as_of is not None
-    if as_of is None:
-        as_of = int(used["year"].max()) if len(used) else int(series["year"].max())
-    as_of = int(as_of)
-    last_seen = int(used["year"].max()) if len(used) else None
-    if as_of_given and last_seen is not None and as_of > last_seen:
-        # An evaluation year after the latest data is normal (publication lag: rows are flagged
-        # stale_data), but not past every target year: then there is nothing left to judge.
-        last_target = int(pd.to_numeric(t["target_year"], errors="coerce").max())
-        if as_of > last_target:
-            raise ScenarioError(
-                f"as_of (--as-of) {as_of} is after every target year (the last is {last_target}) and after the "
-                f"latest observation of these targets' series ({last_seen}): there is nothing to replay. "
-                f"Use --as-of {last_seen} or earlier, or leave it out (each plan is then judged at the latest "
-                "year of its own series).", reason="as_of_after_data")
-    hist = used[used["year"] <= as_of]
-    from history.bundled import without_national_totals
-
-    from forecast.panel import PeerPanel
-
-    peers = without_national_totals(panel if panel is not None else series)  # national totals are no region's peer
-    # cleaned and summarised once for every series and target of the run (not once per series)
-    peers = PeerPanel(peers[peers["year"].astype(int) <= as_of])
-
-    # Forecast to the last target year of the whole targets file, not of the chosen plans: the
-    # paths of a series depend on how far they run, so a plan's numbers would otherwise change
-    # with the other plans in the run.
-    to_year = max(int(pd.to_numeric(targets["target_year"], errors="coerce").max()), as_of + 1)
-    if len(hist):
-        # Series whose every target (in the whole file, as for to_year) counts a stock in force.
-        kinds = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock")
-        stocks = {k for k, g in kinds.groupby(["region", "indicator"])["_stock"] if g.all()}
-        fc = forecast_series(hist, to_year=to_year, model=model, draws=int(draws), seed=int(seed), as_of=as_of,
-                             panel=peers, errors="skip", stocks=stocks)
-    else:  # no target has any history: nothing to forecast, every row is no_data
-        fc = Forecast((), seed=int(seed), draws=int(draws), model=model, meta={"skipped": {}})
-
-    rho_used: float | str = correlation
-    if correlation == "auto":
-        from scenarios.correlation import estimate_correlation
-
-        rho_used = float(estimate_correlation(hist, keys))
-    if float(rho_used) != 0.0:
-        from scenarios.correlation import couple
-
-        fc = couple(fc, float(rho_used), seed=int(seed))
-    return Projection(targets=t, forecast=fc, as_of=as_of, as_of_given=as_of_given, known=_series_arrays(hist),
-                      full=_series_arrays(used), peers=peers, correlation=rho_used,
-                      correlation_requested=correlation, unit_notes=list(unit_notes),
-                      seed=int(seed), draws=int(draws), model=model, last_seen=last_seen)
-
-
 def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol: float = 0.10) -> Assessment:
     """The evaluating half of :func:`assess`: apply ``scenario`` to the projection's paths (a
     new forecast; the projection is not changed) and judge every target on them."""
@@ -494,16 +308,6 @@ def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol
     }
     return Assessment(table=table, portfolio=port, meta=meta, forecast=fc, targets=targets_sorted,
                       attained_paths=attained_paths, observed=proj.full)
-
-
-def _default_as_of(t: pd.DataFrame, used: pd.DataFrame, fallback: int) -> dict[str, int]:
-    """Plan -> the latest year observed in the series its targets use (``fallback`` if none)."""
-    latest = used.groupby(["region", "indicator"])["year"].max().to_dict()
-    out: dict[str, int] = {}
-    for plan, rows in t.groupby("plan", sort=False):
-        years = [latest[k] for k in zip(rows["region"], rows["indicator"]) if k in latest]
-        out[str(plan)] = int(max(years)) if years else int(fallback)
-    return out
 
 
 def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
