@@ -176,7 +176,8 @@ def prepare(
     targets_file="targets",
     series_file="series",
 ) -> RunSetup:
-    """The run's shared decisions (same parameters as :func:`project`)."""
+    """The run's shared decisions. Parameters as :func:`scenarios.risk.assess` (``panel``: the
+    peers' frame, default ``series``; ``targets_file``/``series_file``: names for messages)."""
     from history.bundled import without_national_totals
 
     correlation = check_correlation(correlation)
@@ -274,24 +275,11 @@ def project_part(setup: RunSetup, plans) -> Projection:
         draws=setup.draws, model=setup.model, last_seen=setup.last_seen[as_of])
 
 
-def project(
-    targets: pd.DataFrame,
-    series: pd.DataFrame,
-    *,
-    plans: list[str] | None = None,
-    as_of: int | None = None,
-    model: str = "auto",
-    draws: int = 10_000,
-    seed: int = 0,
-    correlation: float | str = 0.0,
-    panel: pd.DataFrame | None = None,
-    targets_file="targets",
-    series_file="series",
-) -> Projection:
-    """The forecasting half of :func:`scenarios.risk.assess` (same parameters, no scenario,
-    thresholds or tol): :func:`prepare`, then :func:`project_part` for each evaluation year."""
-    setup = prepare(targets, series, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
-                    correlation=correlation, panel=panel, targets_file=targets_file, series_file=series_file)
+def project(targets: pd.DataFrame, series: pd.DataFrame, **run) -> Projection:
+    """The forecasting half of :func:`scenarios.risk.assess`: :func:`prepare` (same parameters:
+    plans, as_of, model, draws, seed, correlation, panel, targets_file, series_file), then
+    :func:`project_part` for each evaluation year."""
+    setup = prepare(targets, series, **run)
     parts = [project_part(setup, setup.plans_at(year)) for year in setup.years]
     parts[0] = replace(parts[0], unit_notes=list(setup.unit_notes))  # once, not once per part
     if len(parts) == 1:
