@@ -85,6 +85,11 @@ class Lang(str, Enum):
     en = "en"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 # --------------------------------------------------------------------------- plumbing
 
 def _width() -> int | None:
@@ -362,6 +367,11 @@ CORRELATION_OPT = typer.Option("0", "--correlation", help="Common-factor correla
 THRESHOLDS_OPT = typer.Option("0.8,0.5,0.2", "--thresholds", help="P(attain) cut-offs for on_track, watch, at_risk.")
 TOL_OPT = typer.Option(0.10, "--tol", min=0.0, max=1.0, help="Tolerance around time progress for the rule-based status.")
 GOAL_SEEK_OPT = typer.Option(True, "--goal-seek/--no-goal-seek", help="Growth uplift needed for P(attain) ≥ 0.8 on targets not on track.")
+JOBS_OPT = typer.Option(None, "--jobs", "-j", min=1, show_default="all cores", help="Worker processes; the numbers are "
+                        "the same for any --jobs (the run is cut into parts of whole plans).")
+ENGINE_OPT = typer.Option("local", "--engine", help="local (this machine, --jobs processes) or dask (a Dask cluster: "
+                          "--scheduler ADDRESS, else a local one; pip install 'targetcast[dask]').")
+SCHEDULER_OPT = typer.Option(None, "--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://host:8786.")
 
 
 # --------------------------------------------------------------------------- commands: data
@@ -757,6 +767,9 @@ def risk(
     thresholds: str = THRESHOLDS_OPT,
     tol: float = TOL_OPT,
     goal_seek: bool = GOAL_SEEK_OPT,
+    jobs: Optional[int] = JOBS_OPT,
+    engine: Engine = ENGINE_OPT,
+    scheduler: Optional[str] = SCHEDULER_OPT,
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of headers and status words in the table."),
     table: Table_ = TABLE_OPT,
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="table (rich), csv, json, markdown, html "
@@ -768,7 +781,9 @@ def risk(
     fmt = _guard_output(output, [targets, series, scenarios_file], fmt, html=True)
     a = _run_assessment(plan, targets, series, as_of=as_of, scenario=_scenario(scenarios_file, scenario), draws=draws,
                         seed=seed, model=model, correlation=correlation, thresholds=thresholds, tol=tol,
-                        goal_seek=goal_seek)
+                        goal_seek=goal_seek, jobs=jobs, engine=engine.value, scheduler=scheduler,
+                        # the sample paths only for the formats that draw fan charts
+                        keep_paths=fmt in (Format.html, Format.xlsx))
     _write_assessment(a, fmt, output, lang, table)
 
 
@@ -822,6 +837,9 @@ def report(
     thresholds: str = THRESHOLDS_OPT,
     tol: float = TOL_OPT,
     goal_seek: bool = GOAL_SEEK_OPT,
+    jobs: Optional[int] = JOBS_OPT,
+    engine: Engine = ENGINE_OPT,
+    scheduler: Optional[str] = SCHEDULER_OPT,
     lang: Lang = typer.Option(Lang.zh, "--lang", help="Language of the report (zh or en)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="html, xlsx or markdown (default: from the --output name)."),
 ):
@@ -840,7 +858,8 @@ def report(
         found = tc.load_scenarios(scenarios_file)
         compare_with = {n: get_scenario(found, n) for n in scenario} if scenario else found
     a = _run_assessment(plan, targets, series, as_of=as_of, compare=compare_with, draws=draws, seed=seed, model=model,
-                        correlation=correlation, thresholds=thresholds, tol=tol, goal_seek=goal_seek)
+                        correlation=correlation, thresholds=thresholds, tol=tol, goal_seek=goal_seek, jobs=jobs,
+                        engine=engine.value, scheduler=scheduler)
     _write_assessment(a, fmt, output, lang, Table_.risk)
 
 

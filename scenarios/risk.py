@@ -222,13 +222,13 @@ def assess(
         Target units incompatible with their series.
     """
     thresholds = check_thresholds(thresholds)
-    tol = _check_tol(tol)
+    tol = check_tol(tol)
     proj = project(targets, series, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
                    correlation=correlation, panel=panel, targets_file=targets_file, series_file=series_file)
     return evaluate(proj, scenario=scenario, thresholds=thresholds, tol=tol)
 
 
-def _check_tol(tol) -> float:
+def check_tol(tol) -> float:
     if not 0 <= float(tol) < 1:
         raise ScenarioError(f"The 'tol' parameter must be in [0, 1). Got {tol!r} instead.", reason="bad_parameter")
     return float(tol)
@@ -238,10 +238,10 @@ def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol
     """The evaluating half of :func:`assess`: apply ``scenario`` to the projection's paths (a
     new forecast; the projection is not changed) and judge every target on them."""
     thresholds = check_thresholds(thresholds)
-    tol = _check_tol(tol)
+    tol = check_tol(tol)
     if proj.parts:
         parts = [evaluate(p, scenario=scenario, thresholds=thresholds, tol=tol) for p in proj.parts]
-        return _combine(parts, list(proj.plan_order))
+        return combine(parts, list(proj.plan_order))
     t, fc, as_of = proj.targets, proj.forecast, proj.as_of
     seed = proj.seed
     skipped = proj.skipped
@@ -310,25 +310,36 @@ def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol
                       attained_paths=attained_paths, observed=proj.full)
 
 
-def _combine(parts: list[Assessment], plan_order: list[str]) -> Assessment:
-    """One assessment from per-year parts (disjoint plans), rows in the plans' file order."""
+def combine(parts: list[Assessment], plan_order: list[str], *, split: bool = True) -> Assessment:
+    """One assessment from parts with disjoint plans, rows in the plans' file order (each plan
+    keeps its own row order). ``split``: the parts are the evaluation years of plans that
+    default to different years (``meta["as_of"]`` then says "per plan" and ``as_of_by_plan``
+    gives each); else every part has the same as-of year (a run cut into parts,
+    ``targetcast.batch``) and the meta is the run's."""
+    if len(parts) == 1 and not split:
+        return parts[0]
     rank = {p: k for k, p in enumerate(plan_order)}
-    rows = sorted(((rank[str(plan)], j, i) for j, a in enumerate(parts) for i, plan in enumerate(a.table["plan"])),
-                  key=lambda r: r[0])  # stable: each plan keeps its own row order
-    table = pd.concat([parts[j].table.iloc[[i]] for _, j, i in rows], ignore_index=True)
-    targets = pd.concat([parts[j].targets.iloc[[i]] for _, j, i in rows], ignore_index=True)
-    attained = {k: parts[j].attained_paths.get(i) for k, (_, j, i) in enumerate(rows)}
+    table = pd.concat([a.table for a in parts], ignore_index=True)
+    perm = np.argsort([rank[str(p)] for p in table["plan"]], kind="stable")  # stable: part, then row
+    table = table.iloc[perm].reset_index(drop=True)
+    targets = pd.concat([a.targets for a in parts], ignore_index=True).iloc[perm].reset_index(drop=True)
+    flat = [a.attained_paths.get(i) for a in parts for i in range(len(a.table))]
+    attained = {k: flat[j] for k, j in enumerate(perm)}
     port = pd.concat([a.portfolio for a in parts], ignore_index=True)
     port = port.iloc[np.argsort([rank[str(p)] for p in port["plan"]], kind="stable")].reset_index(drop=True)
-    by_plan = {str(p): int(a.meta["as_of"]) for a in parts for p in pd.unique(a.table["plan"])}
     meta = dict(parts[0].meta)
-    years = sorted(set(by_plan.values()))
-    meta.update(as_of=f"per plan ({years[0]}–{years[-1]})", as_of_given=False,
-                as_of_by_plan={p: by_plan[p] for p in plan_order if p in by_plan},
-                n_targets=int(len(table)),
+    if split:
+        by_plan = {str(p): int(a.meta["as_of"]) for a in parts for p in pd.unique(a.table["plan"])}
+        years = sorted(set(by_plan.values()))
+        meta.update(as_of=f"per plan ({years[0]}–{years[-1]})", as_of_given=False,
+                    as_of_by_plan={p: by_plan[p] for p in plan_order if p in by_plan})
+    after = [a.meta.get("as_of_after_data") for a in parts]
+    meta.update(n_targets=int(len(table)),
                 skipped={k: v for a in parts for k, v in a.meta.get("skipped", {}).items()},
                 unit_notes=[n for a in parts for n in a.meta.get("unit_notes", [])],
-                scenario_not_applied=sorted({k for a in parts for k in a.meta.get("scenario_not_applied", [])}))
+                scenario_not_applied=sorted({k for a in parts for k in a.meta.get("scenario_not_applied", [])}),
+                # the run's data end after the as-of year only if every part's do
+                as_of_after_data=None if None in after else max(after))
     fc = Forecast(tuple(sf for a in parts for sf in a.forecast.series), seed=parts[0].forecast.seed,
                   draws=parts[0].forecast.draws, model=parts[0].forecast.model,
                   meta={"skipped": meta["skipped"]})

@@ -70,6 +70,10 @@ def assess(
     tol: float = TOL,
     goal_seek: bool = True,
     confidence: float = CONFIDENCE,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    keep_paths: bool = True,
 ) -> Assessment:
     """The risk assessment of the chosen plans (``targetcast risk``).
 
@@ -86,6 +90,12 @@ def assess(
     correlation : common-factor correlation in [0, 1) or "auto".
     thresholds, tol : risk cut-offs and the mid-term status tolerance.
     goal_seek, confidence : compute the uplift that lifts P(attain) to ``confidence``.
+    jobs : worker processes (None: every core; the CLI's default). The run is cut into parts of
+        whole plans (``targetcast.batch``); the numbers are the same for any ``jobs``.
+    engine, scheduler : ``"dask"`` runs the parts on the Dask cluster at ``scheduler`` (default:
+        a local cluster; needs the ``dask`` extra).
+    keep_paths : keep every series' sample paths (fan charts, reports need them); False keeps
+        only the tables, so a run of thousands of series holds one part's paths at a time.
 
     Examples
     --------
@@ -93,22 +103,23 @@ def assess(
     >>> a = tc.assess("wuhan_14fyp", draws=1000, seed=1)   # doctest: +SKIP
     >>> a.table[["name", "p_attain", "risk"]]              # doctest: +SKIP
     """
-    from scenarios.compare import compare_projection
-    from scenarios.goalseek import GOAL_SEEK_COLUMNS, goal_seek_table
-    from scenarios.risk import check_thresholds, evaluate, project
+    from scenarios.projection import prepare
+    from scenarios.risk import check_thresholds, check_tol
+    from targetcast import batch
 
     plans = plan_list(plans)
     t, s = targets_table(targets), series_table(series)
-    thresholds = check_thresholds(thresholds)
+    thresholds, tol = check_thresholds(thresholds), check_tol(tol)
     runs = _scenario_map(compare) if compare is not None else {}
     warnings = typo_warnings(t.frame, s.frame, plans) + _scenario_warnings([scenario, *runs.values()], t.frame,
                                                                            s.frame)
     if not is_bundled(t, s):  # the user's own files: name every target without a series
         warnings += unmatched_warnings(t.frame, s.frame, plans)
-    proj = project(t.frame, s.frame, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
-                   correlation=correlation, panel=panel_of(s), targets_file=t.file, series_file=s.file)
-    res = evaluate(proj, scenario=scenario, thresholds=thresholds, tol=tol)
-    gs = goal_seek_table(res, confidence=confidence) if goal_seek else pd.DataFrame(columns=GOAL_SEEK_COLUMNS)
+    setup = prepare(t.frame, s.frame, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
+                    correlation=correlation, panel=panel_of(s), targets_file=t.file, series_file=s.file)
+    judge = batch.Judge(scenario=scenario, thresholds=thresholds, tol=tol, goal_seek=goal_seek, confidence=confidence,
+                        compare=runs or None, keep_paths=keep_paths)
+    res, gs, comparison = batch.run(setup, judge, jobs=jobs, engine=engine, scheduler=scheduler)
     table = risk_frame(res.table, gs if goal_seek else None, scenario=res.meta.get("scenario"), seed=seed,
                        draws=draws)
     meta = {k: res.meta.get(k) for k in ("as_of", "as_of_by_plan", "model", "draws", "seed", "scenario", "correlation")
@@ -117,7 +128,6 @@ def assess(
     if getattr(scenario, "description", None):  # what the scenario assumes, in the file's own words
         meta["scenario_description"] = scenario.description
     warnings += _run_warnings(res, t.frame, scenario)
-    comparison = compare_projection(proj, runs, thresholds=thresholds, tol=tol) if runs else None
     return Assessment(table=table, portfolio=res.portfolio, goal_seek=gs, meta=meta, result=res, warnings=warnings,
                       comparison=comparison, sources=_sources(s.frame, table))
 

@@ -88,6 +88,11 @@ class Assessment:
         from scenarios.fan import fan_unit, target_fan
 
         res = self.result
+        if res.meta.get("paths_kept") is False:
+            from scenarios.errors import ScenarioError
+
+            raise ScenarioError("This assessment kept only its tables (keep_paths=False), not the sample paths a fan "
+                                "chart is drawn from. Run it again with keep_paths=True.", reason="no_paths")
         out = []
         for pos, row in enumerate(self.table.itertuples(index=False)):
             if row.risk not in EVALUABLE or (plan and row.plan != plan) or (indicator and row.indicator != indicator):
