@@ -74,7 +74,7 @@ def couple(forecast: Forecast, rho: float, *, seed: int) -> Forecast:
     if rho == 0.0:
         return forecast
     active = [s for s in forecast.series if s.years.size]
-    if len(active) < 2:
+    if not active:  # (one series alone is reordered too: a part of a run holding one gets what the whole run gives)
         return forecast
     sizes = {s.n_paths for s in active}
     if len(sizes) > 1:
