@@ -119,6 +119,17 @@ def test_bad_jobs_and_engine_are_named():
         _run(engine="spark")
 
 
-def test_dask_local_cluster_gives_the_rows_of_a_local_run():
+def test_dask_local_cluster_gives_the_rows_of_a_local_run(monkeypatch, tmp_path):
     pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
-    _same(_run(jobs=1), _run(engine="dask"))
+    local = _run(jobs=1, correlation=0.5)
+    monkeypatch.setattr(batch, "TARGETS_PER_PART", 6)  # several parts on the cluster
+    _same(local, _run(engine="dask", correlation=0.5, keep_paths=False))
+    # and from the command line
+    series, targets = _panel()
+    series.to_csv(tmp_path / "s.csv", index=False)
+    targets.to_csv(tmp_path / "t.csv", index=False)
+    res = CliRunner().invoke(app, ["risk", "--series", str(tmp_path / "s.csv"), "--targets", str(tmp_path / "t.csv"),
+                                   "--engine", "dask", "--draws", str(DRAWS), "--seed", "11", "--correlation", "0.5",
+                                   "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout[1:] == local.table.to_csv(index=False)
