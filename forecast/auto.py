@@ -294,11 +294,20 @@ class AutoModel(Model):
         self.positive_ = self.log_
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
         self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
+        self._combined = {}
         return self
+
+    def _combined_point(self, horizon: int) -> tuple[np.ndarray, tuple[str, ...]]:
+        """``combined_point`` of the fitted series, once per horizon: predict, simulate and the
+        label all ask for it (fitting the members four times was a third of a forecast's cost)."""
+        if horizon not in self._combined:
+            self._combined[horizon] = combined_point(self.y_, self.years_, horizon)
+        return self._combined[horizon]
 
     @property
     def members_(self) -> tuple[str, ...]:
-        return combined_point(self.y_, self.years_, 1)[1]
+        # which members are plausible depends on their in-sample fit, not on the horizon
+        return next(iter(self._combined.values()))[1] if self._combined else self._combined_point(1)[1]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "y_"):
@@ -306,7 +315,7 @@ class AutoModel(Model):
 
     def predict(self, horizon: int) -> np.ndarray:
         self._check_fitted()
-        point = combined_point(self.y_, self.years_, int(horizon))[0]
+        point = self._combined_point(int(horizon))[0].copy()  # the cached array stays the model's
         if getattr(self, "growth_anchored_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
         return point
@@ -320,7 +329,7 @@ class AutoModel(Model):
     def simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
         self._check_fitted()
         if getattr(self, "growth_anchored_", False):
-            own = combined_point(self.y_, self.years_, int(horizon))[0]
+            own = self._combined_point(int(horizon))[0]
             return anchored_paths(self.y_, self.years_, self.prior_growth, int(horizon), int(n_paths), rng,
                                   own_point=own)
         point = self.predict(horizon)

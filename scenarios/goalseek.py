@@ -202,23 +202,24 @@ GOAL_SEEK_COLUMNS = [
 ]
 
 
-def _target_row(row: pd.Series, targets: pd.DataFrame | None, pos: int) -> dict:
+def _target_row(row: Mapping, targets: pd.DataFrame | None, pos: int, records: list | None = None) -> dict:
     """The reconciled target row (with ``factor``) behind one assessment table row.
 
     scenarios.risk.assess keeps ``targets`` in the table's order; that is used when the keys
-    agree, else the row is found by its keys."""
+    agree, else the row is found by its keys. ``records``: ``targets`` as dicts, when the
+    caller has them (reading a pandas row per target is slow)."""
     out = dict(row)
     if targets is None or targets.empty:
         return out
     if len(targets) > pos:
-        cand = targets.iloc[pos]
+        cand = records[pos] if records is not None else targets.iloc[pos].to_dict()
         if all(str(cand.get(c)) == str(row.get(c)) for c in _ID_COLS):
-            tgt = cand.to_dict()
+            tgt = dict(cand)
             tgt.update({k: v for k, v in out.items() if k not in tgt})
             return tgt
     mask = np.ones(len(targets), dtype=bool)
     for c in _ID_COLS:
-        if c in targets.columns and c in row.index and not pd.isna(row[c]):
+        if c in targets.columns and c in row and not pd.isna(row[c]):
             mask &= (targets[c].astype(str) == str(row[c])).to_numpy()
     hits = targets[mask]
     if "target_value" in hits.columns and len(hits) > 1:
@@ -260,7 +261,8 @@ def goal_seek_table(assessment, *, confidence: float = 0.8, risks=("watch", "at_
     targets = getattr(assessment, "targets", None)
     meta_as_of = (getattr(assessment, "meta", None) or {}).get("as_of")
     rows = []
-    for pos, (_, row) in enumerate(table.iterrows()):
+    records = targets.to_dict("records") if targets is not None else None
+    for pos, row in enumerate(table.to_dict("records")):
         if row.get("risk") not in risks or pd.isna(row.get("p_attain")):
             continue
         sf = assessment.forecast.get(str(row["region"]), str(row["indicator"]))
@@ -268,7 +270,7 @@ def goal_seek_table(assessment, *, confidence: float = 0.8, risks=("watch", "at_
             continue
         as_of = row.get("as_of", meta_as_of)
         as_of = int(meta_as_of if as_of is None or pd.isna(as_of) else as_of)
-        target = _target_row(row, targets, pos)
+        target = _target_row(row, targets, pos, records)
         try:
             res = goal_seek(target, sf, confidence=confidence, as_of=as_of, max_uplift=max_uplift)
         except ScenarioError as exc:

@@ -252,7 +252,7 @@ def evaluate(proj: Projection, *, scenario=None, thresholds=(0.8, 0.5, 0.2), tol
         fc = scenario.apply(fc, categories=categories, kinds=kinds, down=down, seed=int(seed))
 
     rows, attained = [], []
-    for i, tr in t.iterrows():
+    for tr in t.to_dict("records"):  # plain dicts: a pandas row costs ~10 µs per field read
         row, ok = _assess_one(tr, fc, proj.known, proj.full, skipped, proj.peers, as_of, thresholds, tol)
         rows.append(row)
         attained.append(ok)
