@@ -59,7 +59,7 @@ def _scores(key: str, method: str, n: int, h: np.ndarray, actual: np.ndarray, po
                  abs_err=float(abs(za[i] - zp[i]))) for i, hh in enumerate(h)]
 
 
-def evaluate(frame: pd.DataFrame, *, weights: list[float], draws: int, seed: int,
+def evaluate(frame: pd.DataFrame, *, weights: list[float | None], draws: int, seed: int,
              half_life: float = GROWTH_HALF_LIFE) -> pd.DataFrame:
     """One row per (method, forecast): see the module docstring."""
     frame = frame[frame["role"].isin(["peer", "plan"]) & ~frame["region"].isin(NATIONAL_SCOPES)].copy()
@@ -103,7 +103,7 @@ def evaluate(frame: pd.DataFrame, *, weights: list[float], draws: int, seed: int
                         if own_point is not None and np.any(own_point <= 0):
                             continue
                         rng = series_rng(seed, region, ind, k)
-                        rows += _scores(key, f"anchor[{label}] w={w:g}", k, h_obs, y[later],
+                        rows += _scores(key, f"anchor[{label}] w={'eb' if w is None else f'{w:g}'}", k, h_obs, y[later],
                                         anchored_point(yk, tk, prior, horizon, own_point=own_point)[cols],
                                         anchored_paths(yk, tk, prior, horizon, draws, rng,
                                                        own_point=own_point)[:, cols])
@@ -128,10 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--weights", default="0.5,1,2,4,8")
+    ap.add_argument("--weights", default="0.5,1,2,4,8,eb",
+                    help="prior weights in years; 'eb' = learned from the panel (forecast.panel.growth_weight, "
+                         "what the engine uses)")
     ap.add_argument("--half-life", type=float, default=GROWTH_HALF_LIFE)
     args = ap.parse_args(argv)
-    weights = [float(w) for w in args.weights.split(",")]
+    weights = [None if w.strip() == "eb" else float(w) for w in args.weights.split(",")]
     scores = evaluate(bundled_series_frame(), weights=weights, draws=args.draws, seed=args.seed,
                       half_life=args.half_life)
     table = summarise(scores)

@@ -211,7 +211,7 @@ def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draw
         gp = inner.prior_growth
         flags.append("panel_prior")
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {np.expm1(gp.growth):+.1%}/yr, "
-                     f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:g} year(s) of own history")
+                     f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:.1f} year(s) of own history")
 
     h = max(int(to_year) - int(years[-1]), 0)
     if isinstance(inner, AutoModel) and h > inner.pool_.horizon:
