@@ -143,26 +143,23 @@ def _label(model: Model, name: str) -> str:
     return name
 
 
-def _one_series(region, indicator, g: pd.DataFrame, *, to_year, model_name, draws, seed, panel, bounds,
-                stock=False) -> SeriesForecast:
-    g = g.dropna(subset=["value"]).sort_values("year")
-    dup = g["year"][g["year"].duplicated()].unique()
+def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, to_year, model_name, draws, seed,
+                panel, bounds, stock=False) -> SeriesForecast:
+    """One series' forecast from its observed ``years`` (sorted) and values ``y`` (no missing)."""
+    dup = np.unique(years[1:][np.diff(years) == 0])
     if dup.size:
         raise ForecastError(
             f"Series {region}/{indicator} has more than one value for year(s) {', '.join(map(str, dup))}. "
             "Keep one value per year (check the source or the unit)."
         )
-    y, years = g["value"].to_numpy(float), g["year"].to_numpy(int)
     n = y.size
     if n < 2:
         raise ForecastError(
             f"Series {region}/{indicator} has {n} observation{'s' if n != 1 else ''}; a trend cannot be "
             "projected from a single point. Add at least one more year of history."
         )
-    unit = ""
-    if "unit" in g.columns:
-        units = [str(u) for u in g["unit"].dropna().unique() if str(u).strip()]
-        unit = units[0] if units else ""
+    units = [str(u) for u in pd.unique(pd.Series(units, dtype=object).dropna()) if str(u).strip()]
+    unit = units[0] if units else ""
     flags, notes = [], []
     lohi = (bounds or {}).get((region, indicator))
     if lohi is None and unit.strip() == "%":
@@ -303,19 +300,27 @@ def forecast_series(series: pd.DataFrame, *, to_year: int, model: str = "auto", 
             panel = panel[panel["year"] <= int(as_of)]
         panel = PeerPanel(panel)  # cleaned and summarised once, not once per series
     out, skipped = [], {}
-    groups = df.groupby(["region", "indicator"], sort=False)
-    for done, ((region, indicator), g) in enumerate(groups):
+    # One sort for every series (by series in order of first appearance, then year), then a
+    # slice per series: a DataFrame per series cost more than many of the fits.
+    codes, keys = pd.factorize(pd.MultiIndex.from_frame(df[["region", "indicator"]]))
+    years_all, values_all = df["year"].to_numpy(int), df["value"].to_numpy(float)
+    units_all = df["unit"].to_numpy(object) if "unit" in df.columns else np.full(len(df), None, dtype=object)
+    order = np.lexsort((years_all, codes))
+    bounds_at = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    for done, (region, indicator) in enumerate(keys):
         if progress is not None:
-            progress(done, groups.ngroups)
+            progress(done, len(keys))
+        rows = order[bounds_at[done]:bounds_at[done + 1]]
+        rows = rows[~np.isnan(values_all[rows])]
         try:
-            out.append(_one_series(str(region), str(indicator), g, to_year=to_year, model_name=model,
-                                   draws=int(draws), seed=seed, panel=panel, bounds=bounds,
-                                   stock=(str(region), str(indicator)) in (stocks or ())))
+            out.append(_one_series(str(region), str(indicator), years_all[rows], values_all[rows], units_all[rows],
+                                   to_year=to_year, model_name=model, draws=int(draws), seed=seed, panel=panel,
+                                   bounds=bounds, stock=(str(region), str(indicator)) in (stocks or ())))
         except ForecastError as exc:
             if errors == "raise":
                 raise
             skipped[(str(region), str(indicator))] = str(exc)
     if progress is not None:
-        progress(groups.ngroups, groups.ngroups)
+        progress(len(keys), len(keys))
     return Forecast(series=tuple(out), seed=int(seed), draws=int(draws), model=model,
                     meta={"skipped": skipped, "as_of": as_of, "to_year": int(to_year)})

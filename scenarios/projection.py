@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from forecast.panel import PeerPanel
@@ -68,8 +69,13 @@ def _keys(t: pd.DataFrame) -> list:
     return list(dict.fromkeys(zip(t["region"], t["indicator"])))
 
 
-def _rows_of(series: pd.DataFrame, keys) -> pd.DataFrame:
-    return series[pd.MultiIndex.from_frame(series[["region", "indicator"]]).isin(keys)]
+def _rows_of(series: pd.DataFrame, keys, index: dict | None = None) -> pd.DataFrame:
+    """The rows of ``series`` whose (region, indicator) is in ``keys``, in file order; ``index``
+    (key -> row positions, ``RunSetup.rows``) spares a scan of the whole frame per part."""
+    if index is None:
+        return series[pd.MultiIndex.from_frame(series[["region", "indicator"]]).isin(keys)]
+    found = [index[k] for k in keys if k in index]
+    return series.iloc[np.sort(np.concatenate(found))] if found else series.iloc[:0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,6 +138,7 @@ class RunSetup:
     rho : evaluation year -> the correlation used (estimated once per year when ``"auto"``).
     peers : evaluation year -> the reference panel cut at that year (national totals out).
     last_seen : evaluation year -> the latest observation of that year's plans' series.
+    rows : (region, indicator) -> positions of its rows in ``series``.
     """
 
     targets: pd.DataFrame
@@ -149,6 +156,7 @@ class RunSetup:
     model: str
     draws: int
     seed: int
+    rows: dict
 
     @property
     def plan_order(self) -> tuple:
@@ -199,15 +207,17 @@ def prepare(
         t, unit_notes = _reconcile(t, series, str(targets_file), str(series_file))
     t = t.reset_index(drop=True)
 
+    rows = series.groupby(["region", "indicator"], sort=False).indices
     if as_of is None:
-        by_plan = _default_as_of(t, _rows_of(series, _keys(t)), int(series["year"].max()))
+        by_plan = _default_as_of(t, _rows_of(series, _keys(t), rows), int(series["year"].max()))
     else:
         by_plan = {str(p): int(as_of) for p in pd.unique(t["plan"])}
     years = tuple(sorted(set(by_plan.values())))
     last_target = int(pd.to_numeric(t["target_year"], errors="coerce").max())  # of the chosen plans
     used_at, last_seen = {}, {}
     for year in years:
-        used = _rows_of(series, _keys(t[t["plan"].astype(str).isin([p for p, y in by_plan.items() if y == year])]))
+        used = _rows_of(series, _keys(t[t["plan"].astype(str).isin([p for p, y in by_plan.items() if y == year])]),
+                        rows)
         used_at[year] = used
         last_seen[year] = int(used["year"].max()) if len(used) else None
         if as_of is not None and last_seen[year] is not None and year > last_seen[year] and year > last_target:
@@ -243,7 +253,7 @@ def prepare(
         to_year={year: max(int(pd.to_numeric(targets["target_year"], errors="coerce").max()), year + 1)
                  for year in years},
         stocks=stocks, correlation=correlation, rho=rho, peers=peers, last_seen=last_seen,
-        unit_notes=list(unit_notes), model=model, draws=int(draws), seed=int(seed))
+        unit_notes=list(unit_notes), model=model, draws=int(draws), seed=int(seed), rows=rows)
 
 
 def project_part(setup: RunSetup, plans) -> Projection:
@@ -253,7 +263,7 @@ def project_part(setup: RunSetup, plans) -> Projection:
     plans = [str(p) for p in plans]
     (as_of,) = {setup.as_of[p] for p in plans}
     t = setup.targets[setup.targets["plan"].astype(str).isin(plans)]
-    used = _rows_of(setup.series, _keys(t))
+    used = _rows_of(setup.series, _keys(t), setup.rows)
     hist = used[used["year"] <= as_of]
     if len(hist):
         fc = forecast_series(hist, to_year=setup.to_year[as_of], model=setup.model, draws=setup.draws,
