@@ -58,11 +58,14 @@ def _reconcile(targets: pd.DataFrame, series: pd.DataFrame, targets_file: str, s
 
 
 def _series_arrays(hist: pd.DataFrame) -> dict:
-    out = {}
-    for (region, indicator), grp in hist.groupby(["region", "indicator"], sort=False):
-        grp = grp.sort_values("year")
-        out[(region, indicator)] = (grp["year"].to_numpy(dtype=int), grp["value"].to_numpy(dtype=float))
-    return out
+    """(region, indicator) -> (years, values) sorted by year, series in order of first appearance."""
+    if not len(hist):
+        return {}
+    codes, keys = pd.factorize(pd.MultiIndex.from_frame(hist[["region", "indicator"]]))
+    years, values = hist["year"].to_numpy(dtype=int), hist["value"].to_numpy(dtype=float)
+    order = np.lexsort((years, codes))  # one sort, then a slice per series
+    cut = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    return {key: (years[order[cut[k]:cut[k + 1]]], values[order[cut[k]:cut[k + 1]]]) for k, key in enumerate(keys)}
 
 
 def _keys(t: pd.DataFrame) -> list:
