@@ -302,9 +302,7 @@ def project(targets: pd.DataFrame, series: pd.DataFrame, **run) -> Projection:
 
 def _default_as_of(t: pd.DataFrame, used: pd.DataFrame, fallback: int) -> dict[str, int]:
     """Plan -> the latest year observed in the series its targets use (``fallback`` if none)."""
-    latest = used.groupby(["region", "indicator"])["year"].max().to_dict()
-    out: dict[str, int] = {}
-    for plan, rows in t.groupby("plan", sort=False):
-        years = [latest[k] for k in zip(rows["region"], rows["indicator"]) if k in latest]
-        out[str(plan)] = int(max(years)) if years else int(fallback)
-    return out
+    latest = used.groupby(["region", "indicator"])["year"].max()
+    years = latest.reindex(pd.MultiIndex.from_frame(t[["region", "indicator"]])).to_numpy(dtype=float)
+    by_plan = pd.Series(years).groupby(t["plan"].astype(str).to_numpy(), sort=False).max()
+    return {str(p): int(y) if pd.notna(y) else int(fallback) for p, y in by_plan.items()}
