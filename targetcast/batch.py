@@ -182,7 +182,14 @@ def _run_dask(setup, parts, judge, scheduler):
                             "(or pip install 'dask[distributed]').", reason="missing_dependency") from exc
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            from scenarios.errors import ScenarioError
+
+            raise ScenarioError(f"Could not reach the Dask scheduler at {scheduler!r} ({exc}). Check the address "
+                                "(e.g. tcp://host:8786) and that the scheduler is running, or leave --scheduler out "
+                                "for a local cluster.", reason="no_scheduler") from exc
     else:  # a local cluster: one single-threaded worker process per core
         cluster = LocalCluster(n_workers=default_jobs(), threads_per_worker=1, processes=True,
                                dashboard_address=None)
