@@ -233,6 +233,11 @@ class ErrorPool:
         rows = pool[ok & (np.searchsorted(edges, s) == np.searchsorted(edges, round(float(smooth), 3)))]
         return rows if rows.shape[0] else pool
 
+    def quantiles(self, n_obs: int, q, smooth: float | None = None) -> np.ndarray:
+        """Quantiles ``q`` (len(q), stored horizon) of the error trajectories a series of
+        ``n_obs`` observations and smoothness ``smooth`` draws from (``sample``), without drawing."""
+        return np.quantile(self._rows(bin_of(n_obs), smooth), q, axis=0)
+
     def sample(self, n_obs: int, horizon: int, n_paths: int, rng: np.random.Generator,
                smooth: float | None = None) -> np.ndarray:
         """Draw ``n_paths`` whole error trajectories (n_paths, horizon) for a series of

@@ -144,3 +144,26 @@ def test_a_share_below_half_a_percent_is_not_flattened_onto_the_clip():
     lo, mid, hi = np.quantile(s.at(2020), [0.1, 0.5, 0.9])
     assert hi - lo > 0.02  # a fan, not the single line a 0.5 % floor made of it
     assert 0.1 < mid < 0.45 and lo >= 0.0
+
+
+def test_a_share_far_from_its_bounds_moves_in_points_on_either_side_of_half():
+    """A share rising 0.5 pp a year, far from 0 and 100 %, gets the same fan in percentage points
+    at 10-14.5 % as at 55-59.5 %: the logit of a share above one half is positive, and a log of
+    it (log members, log errors) once made the 55 % share fall below today's level next year in
+    11 % of paths against 4 % for the 10 % share."""
+    years = range(2015, 2025)
+    low = _series("R", "s", years, [10.0 + 0.5 * k for k in range(10)], unit="%")
+    high = _series("R", "s", years, [55.0 + 0.5 * k for k in range(10)], unit="%")
+    a = forecast_series(_frame(low), to_year=2030, draws=1000, seed=3).get("R", "s")
+    b = forecast_series(_frame(high), to_year=2030, draws=1000, seed=3).get("R", "s")
+    assert np.allclose(b.paths - 45.0, a.paths)
+    assert (b.at(2025) >= 59.5).mean() >= 0.95
+
+
+def test_a_share_within_reach_of_its_bound_keeps_the_logit():
+    """Near 100 % the fan in points would cross the bound: the logit keeps it inside without
+    piling paths on 100."""
+    rows = _series("R", "s", range(2015, 2025), [97.0 + 0.3 * k for k in range(10)], unit="%")
+    s = forecast_series(_frame(rows), to_year=2030, draws=2000, seed=0).get("R", "s")
+    assert any("logit" in n for n in s.notes)
+    assert np.all(s.paths < 100.0) and np.median(s.at(2030)) > 99.5
