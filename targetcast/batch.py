@@ -36,6 +36,8 @@ import pandas as pd
 #: draws x 7 years x 8 bytes = 110 MB), large enough that each part's overhead is paid rarely.
 TARGETS_PER_PART = 400
 ENGINES = ("local", "dask")
+#: how long to wait for a Dask scheduler given by address before saying it cannot be reached
+SCHEDULER_TIMEOUT = "10s"
 
 
 def default_jobs() -> int:
@@ -183,7 +185,7 @@ def _run_dask(setup, parts, judge, scheduler):
     cluster = None
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             from scenarios.errors import ScenarioError
 

@@ -135,8 +135,9 @@ def test_dask_local_cluster_gives_the_rows_of_a_local_run(monkeypatch, tmp_path)
     assert res.stdout[1:] == local.table.to_csv(index=False)
 
 
-def test_unreachable_dask_scheduler_is_a_readable_error():
+def test_unreachable_dask_scheduler_is_a_readable_error(monkeypatch):
     pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
+    monkeypatch.setattr(batch, "SCHEDULER_TIMEOUT", "1s")
     res = CliRunner().invoke(app, ["risk", "wuhan_14fyp", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1",
                                    "--draws", str(DRAWS), "-f", "csv"])
     assert res.exit_code == 1 and "Could not reach the Dask scheduler" in res.output
