@@ -161,3 +161,25 @@ def test_the_bundled_series_are_validated_once_per_process_and_handed_out_as_cop
     finally:
         for cached in (bundled._validated, bundled._peer_frame, bundled._parsed_csv):
             cached.cache_clear()  # the next test validates with the real check_series
+
+
+def test_a_pair_is_checked_against_keys_indexed_once(monkeypatch):
+    """Typos and unmatched targets: the series' keys are indexed once per check, not per target
+    (60,000 targets x 30,000 keys rescanned per target took minutes)."""
+    import history.matching as matching
+    from history.pairing import check_pair
+    from targetcast.inputs import typo_warnings, unmatched_warnings
+
+    series = pd.DataFrame({"region": [f"R{r:03d}" for r in range(50) for _ in range(3)],
+                           "indicator": ["patents", "share", "grants"] * 50, "year": 2020, "value": 1.0})
+    targets = pd.DataFrame({"plan": "p", "region": [f"R{r:03d}" for r in range(50)] + ["R0001", "Q"],
+                            "indicator": ["patent"] * 50 + ["patents", "x"], "target_year": 2025})
+    built = []
+    init = matching.KeyIndex.__init__
+    monkeypatch.setattr(matching.KeyIndex, "__init__", lambda self, keys: built.append(1) or init(self, keys))
+    typos = typo_warnings(targets, series)
+    assert len(typos) == 51 and "R0001 / patents has no series; did you mean R000 / patents?" in typos[-1]
+    assert len(built) == 1
+    assert "1 target indicator(s)" in unmatched_warnings(targets, series)[0] and len(built) == 2
+    problems = check_pair(targets, series, targets_file="t", series_file="s")
+    assert sum(p.severity == "error" for p in problems) == 51 and len(built) == 3
