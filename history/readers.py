@@ -435,8 +435,19 @@ def _table_from_frame(df: pd.DataFrame, file: str) -> RawTable:
         return v
 
     values = df.to_numpy(dtype=object)
-    rows = tuple((i + 2, tuple(plain(v) for v in r)) for i, r in enumerate(values))
-    return RawTable(file, tuple(df.columns), rows, 1, ())
+    columns = []
+    for j in range(values.shape[1]):
+        # plain() changes only missing values and numpy scalars: find those a column at a time
+        cells = values[:, j]
+        fix = pd.isna(cells)
+        if any(issubclass(t, np.generic) for t in set(map(type, cells))):
+            fix |= np.fromiter((isinstance(v, np.generic) for v in cells), bool, len(cells))
+        cells = cells.tolist()
+        for i in np.flatnonzero(fix):
+            cells[i] = plain(cells[i])
+        columns.append(cells)
+    rows = zip(*columns) if columns else [()] * len(values)
+    return RawTable(file, tuple(df.columns), tuple(zip(range(2, len(values) + 2), rows)), 1, ())
 
 
 # --------------------------------------------------------------------------- public API

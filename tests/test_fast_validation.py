@@ -183,3 +183,30 @@ def test_a_pair_is_checked_against_keys_indexed_once(monkeypatch):
     assert "1 target indicator(s)" in unmatched_warnings(targets, series)[0] and len(built) == 2
     problems = check_pair(targets, series, targets_file="t", series_file="s")
     assert sum(p.severity == "error" for p in problems) == 51 and len(built) == 3
+
+
+def test_a_dataframe_gives_the_cells_read_one_by_one():
+    """series_from_frame / targets_from_frame: missing values become None and numpy scalars
+    Python ones, found a column at a time; every other cell is passed on as it is."""
+    import decimal
+    import math
+
+    df = pd.DataFrame({
+        "a": [1, None, np.int64(3), pd.NA, pd.NaT, decimal.Decimal("NaN"), float("nan"), np.float32(1.5), "x",
+              datetime.date(2020, 1, 1), np.datetime64("NaT"), True, np.bool_(False)],
+        "b": pd.array([1, None, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], dtype="Int64"),
+        "c": pd.to_datetime(["2020-01-01", None] * 6 + ["2021-01-01"]),
+        "d": np.arange(13, dtype=np.float32), "e": pd.Categorical(["a", None] * 6 + ["b"]),
+        "f": ["2020年", "1,234", "", None] * 3 + ["12万"]})
+
+    def one_by_one(v):
+        if v is None or v is pd.NA or v is pd.NaT:
+            return None
+        v = v.item() if isinstance(v, np.generic) else v
+        return None if isinstance(v, float) and math.isnan(v) else v
+
+    expected = [(i + 2, tuple(one_by_one(v) for v in r)) for i, r in enumerate(df.to_numpy(dtype=object))]
+    raw = readers._table_from_frame(df, "f")
+    assert [(n, [(type(v), v) for v in cells]) for n, cells in raw.rows] == \
+        [(n, [(type(v), v) for v in cells]) for n, cells in expected]
+    assert readers._table_from_frame(pd.DataFrame(index=range(2)), "f").rows == ((2, ()), (3, ()))
