@@ -10,7 +10,9 @@ other regions and ``auxiliary`` rows are related series kept under their own ids
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import io
 from importlib import resources
 
@@ -50,11 +52,19 @@ def without_national_totals(frame: pd.DataFrame) -> pd.DataFrame:
     every peer set (the bundled panel and a user's own series alike)."""
     if frame is None or "region" not in frame.columns or frame.empty:
         return frame
-    national = frame["region"].map(is_national_total).astype(bool)
-    return frame[~national.to_numpy()].reset_index(drop=True) if national.any() else frame
+    regions = frame["region"]
+    # once per distinct label, not per row: a province's panel has 300,000 rows and 3,000 labels
+    national = regions.isin([r for r in regions.unique() if is_national_total(r)]).to_numpy()
+    return frame[~national].reset_index(drop=True) if national.any() else frame
 
 
 def _read_csv(name: str) -> pd.DataFrame:
+    """A bundled CSV as read (a copy: callers may change it)."""
+    return _parsed_csv(name).copy()
+
+
+@functools.cache
+def _parsed_csv(name: str) -> pd.DataFrame:
     text = resources.files("history").joinpath("data", name).read_text(encoding="utf-8")
     # Everything as text first: ids such as 2020 or 000_... must not be guessed into numbers,
     # and empty cells stay "" rather than NaN for the text columns.
@@ -102,9 +112,7 @@ def bundled_targets():
     history.readers.Targets
         ``file`` is ``"bundled:targets.csv"``.
     """
-    from history.readers import targets_from_frame  # the readers are another module's job
-
-    return targets_from_frame(_read_csv("targets.csv"), file=TARGETS_FILE)
+    return _fresh(_validated("targets"))
 
 
 def bundled_series():
@@ -118,9 +126,27 @@ def bundled_series():
     history.readers.History
         ``file`` is ``"bundled:series.csv"``.
     """
-    from history.readers import series_from_frame
+    return _fresh(_validated("series"))
 
-    return series_from_frame(_read_csv("series.csv"), file=SERIES_FILE)
+
+# The bundled data are read and validated once per process (a run needs them two or three times:
+# the series, the peer panel, the plans); each caller gets its own copy of the frame.
+@functools.cache
+def _validated(kind: str):
+    from history.readers import series_from_frame, targets_from_frame  # the readers are another module's job
+
+    if kind == "series":
+        return series_from_frame(_read_csv("series.csv"), file=SERIES_FILE)
+    return targets_from_frame(_read_csv("targets.csv"), file=TARGETS_FILE)
+
+
+@functools.cache
+def _peer_frame() -> pd.DataFrame:
+    return without_national_totals(_validated("series").frame)
+
+
+def _fresh(table):
+    return dataclasses.replace(table, frame=table.frame.copy())
 
 
 def peer_panel() -> pd.DataFrame:
@@ -131,7 +157,7 @@ def peer_panel() -> pd.DataFrame:
     year-to-year movement far calmer than any one region's; as a "peer" it would pull a
     short regional series' growth and volatility toward the aggregate's.
     """
-    return without_national_totals(bundled_series().frame)
+    return _peer_frame().copy()
 
 
 def years_text(years) -> str:

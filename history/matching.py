@@ -23,16 +23,42 @@ def _close(name: str, known: list[str], *, prefix: bool, cutoff: float) -> str |
     return found[0] if found else None
 
 
-def close_key(region: str, indicator: str, keys: set[tuple[str, str]]) -> tuple[str, str] | None:
-    """The (region, indicator) of ``keys`` that ``(region, indicator)`` is most likely a slip for,
-    or None (an exact match, or nothing close)."""
+class KeyIndex:
+    """A set of (region, indicator) keys indexed once for :func:`close_key`: the regions, each
+    region's indicators, and each region name already matched. Built per run, not per target:
+    a province's 60,000 targets against 30,000 keys would otherwise rescan the keys per target."""
+
+    def __init__(self, keys):
+        self.keys = set(keys)
+        self.regions = sorted({r for r, _ in self.keys})
+        by_region: dict[str, list[str]] = {}
+        for r, i in self.keys:
+            by_region.setdefault(r, []).append(i)
+        self.indicators = {r: sorted(v) for r, v in by_region.items()}
+        self._region_of: dict[str, str | None] = {}
+
+    def __contains__(self, key) -> bool:
+        return key in self.keys
+
+    def region(self, region: str) -> str | None:
+        """The known region ``region`` is (or is most likely a slip for), else None."""
+        if region not in self._region_of:
+            self._region_of[region] = region if region in self.indicators else _close(
+                region, self.regions, prefix=True, cutoff=0.75)
+        return self._region_of[region]
+
+
+def close_key(region: str, indicator: str, keys) -> tuple[str, str] | None:
+    """The (region, indicator) of ``keys`` (a set of pairs, or its :class:`KeyIndex` when asking
+    for many) that ``(region, indicator)`` is most likely a slip for, or None (an exact match,
+    or nothing close)."""
     if (region, indicator) in keys:
         return None
-    regions = sorted({r for r, _ in keys})
-    r = region if region in regions else _close(region, regions, prefix=True, cutoff=0.75)
+    index = keys if isinstance(keys, KeyIndex) else KeyIndex(keys)
+    r = index.region(region)
     if r is None:
         return None
-    indicators = sorted(i for rr, i in keys if rr == r)
+    indicators = index.indicators[r]
     i = indicator if indicator in indicators else _close(indicator, indicators, prefix=False, cutoff=0.9)
     if i is None or (r, i) == (region, indicator):
         return None
@@ -49,7 +75,7 @@ def likely_typos(targets: pd.DataFrame, series: pd.DataFrame) -> list[str]:
     >>> likely_typos(t, s)
     ['p: 武汉 / pct_application has no series; did you mean 武汉市 / pct_applications?']
     """
-    keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
+    keys = KeyIndex(zip(series["region"].astype(str), series["indicator"].astype(str)))
     out, seen = [], set()
     for plan, region, indicator in zip(targets["plan"].astype(str), targets["region"].astype(str),
                                        targets["indicator"].astype(str)):

@@ -68,7 +68,11 @@ def is_blank(cell) -> bool:
         return True
     if isinstance(cell, float):
         return math.isnan(cell)
-    return isinstance(cell, str) and unicodedata.normalize("NFKC", cell).strip() == ""
+    if not isinstance(cell, str):
+        return False
+    if cell.isascii():  # NFKC leaves ASCII as it is: skip it (every cell of a large file passes here)
+        return cell == "" or cell.isspace()
+    return unicodedata.normalize("NFKC", cell).strip() == ""
 
 
 def _prepare(text: str) -> str:

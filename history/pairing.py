@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from history.matching import close_key
+from history.matching import KeyIndex, close_key
 from history.problems import DataError, Problem
 from history.units import reconcile_units
 
@@ -30,8 +30,9 @@ def check_pair(targets: pd.DataFrame, series: pd.DataFrame, *, targets_file: str
     """
     problems: list[Problem] = []
     rows = targets["row"] if "row" in targets.columns else pd.Series([None] * len(targets), index=targets.index)
-    keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
-    for idx, t in unmatched_targets(targets, series).iterrows():
+    keys = KeyIndex(zip(series["region"].astype(str), series["indicator"].astype(str)))
+    missing = unmatched_targets(targets, series)
+    for idx, t in zip(missing.index, missing.to_dict("records")):
         label = f"{t['region']} / {t['indicator']}"
         row = None if pd.isna(rows[idx]) else int(rows[idx])
         near = close_key(str(t["region"]), str(t["indicator"]), keys)
@@ -46,12 +47,13 @@ def check_pair(targets: pd.DataFrame, series: pd.DataFrame, *, targets_file: str
                                     "Add its history to the series file, or ignore this if nothing is published.",
                                     "note"))
     first = series.groupby(["region", "indicator"])["year"].min().to_dict() if len(series) else {}
-    for idx, t in targets.iterrows():
-        start = first.get((str(t["region"]), str(t["indicator"])))
-        if start is not None and int(t["target_year"]) < int(start):
+    for region, indicator, year, row in zip(targets["region"].tolist(), targets["indicator"].tolist(),
+                                            targets["target_year"].tolist(), rows.tolist()):
+        start = first.get((str(region), str(indicator)))
+        if start is not None and int(year) < int(start):
             problems.append(Problem(
-                targets_file, None if pd.isna(rows[idx]) else int(rows[idx]), "target_year", str(int(t["target_year"])),
-                f"Target year {int(t['target_year'])} of {t['region']} / {t['indicator']} is before the first "
+                targets_file, None if pd.isna(row) else int(row), "target_year", str(int(year)),
+                f"Target year {int(year)} of {region} / {indicator} is before the first "
                 f"observation ({int(start)}) in {series_file}: it cannot be judged.",
                 "Check target_year (a typo?) or add the earlier history."))
     try:

@@ -87,9 +87,20 @@ def _header_score(cells) -> int:
     return sum(1 for c in cells if not is_blank(c) and (canonical_column(c) in _KNOWN or year_of_header(c) is not None))
 
 
+def _blank_row(cells) -> bool:
+    """Whether every cell is blank (:func:`is_blank`); a row of ASCII text is judged at once."""
+    try:
+        text = "".join(cells)
+    except TypeError:  # numbers, dates or None from a workbook
+        return all(is_blank(c) for c in cells)
+    if text.isascii():
+        return text == "" or text.isspace()
+    return all(is_blank(c) for c in cells)
+
+
 def _table_from_rows(file: str, rows: list[tuple[int, tuple]], notes: list[Problem]) -> RawTable:
     """Find the header (the first of the first 10 non-empty rows naming >= 2 known columns)."""
-    rows = [(n, cells) for n, cells in rows if not all(is_blank(c) for c in cells)]
+    rows = [(n, cells) for n, cells in rows if not _blank_row(cells)]
     if not rows:
         raise DataError(f"{file} is empty.", notes + [Problem(
             file, None, None, None, "The file is empty.", "Put a header row and data rows in the file.")])
@@ -117,7 +128,10 @@ def _table_from_rows(file: str, rows: list[tuple[int, tuple]], notes: list[Probl
     headers = tuple(headers[:width])
     body, outside = [], []
     for n, cells in rows[header_at + 1:]:
-        inside = tuple(cells[:width]) + (None,) * (width - len(cells))
+        if len(cells) <= width:  # a row that is not blank (kept above), padded to the header's width
+            body.append((n, tuple(cells) + (None,) * (width - len(cells))))
+            continue
+        inside = tuple(cells[:width])
         outside += [(n, c) for c in cells[width:] if not is_blank(c)]
         if not all(is_blank(c) for c in inside):
             body.append((n, inside))
@@ -421,8 +435,19 @@ def _table_from_frame(df: pd.DataFrame, file: str) -> RawTable:
         return v
 
     values = df.to_numpy(dtype=object)
-    rows = tuple((i + 2, tuple(plain(v) for v in r)) for i, r in enumerate(values))
-    return RawTable(file, tuple(df.columns), rows, 1, ())
+    columns = []
+    for j in range(values.shape[1]):
+        # plain() changes only missing values and numpy scalars: find those a column at a time
+        cells = values[:, j]
+        fix = pd.isna(cells)
+        if any(issubclass(t, np.generic) for t in set(map(type, cells))):
+            fix |= np.fromiter((isinstance(v, np.generic) for v in cells), bool, len(cells))
+        cells = cells.tolist()
+        for i in np.flatnonzero(fix):
+            cells[i] = plain(cells[i])
+        columns.append(cells)
+    rows = zip(*columns) if columns else [()] * len(values)
+    return RawTable(file, tuple(df.columns), tuple(zip(range(2, len(values) + 2), rows)), 1, ())
 
 
 # --------------------------------------------------------------------------- public API

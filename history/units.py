@@ -24,6 +24,7 @@ References
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -110,7 +111,14 @@ def clean_unit(text) -> str:
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
+    return _clean_unit_text(str(text))
+
+
+# The caches below: a province's files repeat a handful of units on 300,000 rows; each is
+# cleaned and parsed once. Their keys are the text itself, their results immutable.
+@functools.lru_cache(maxsize=4096)
+def _clean_unit_text(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip()
     low = re.sub(r"\s+", " ", s.lower())
     if low in _ENGLISH:
         return _ENGLISH[low]
@@ -146,7 +154,11 @@ def parse_unit(text) -> Unit:
     >>> parse_unit("件/万人").per
     '人'
     """
-    s = clean_unit(text)
+    return _parse_clean_unit(clean_unit(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_clean_unit(s: str) -> Unit:
     if "/" in s:
         num, den = s.split("/", 1)
         n = parse_unit(num)
@@ -189,7 +201,11 @@ def unit_factor(from_unit: str, to_unit: str) -> float | None:
     >>> unit_factor("件/万人", "件")
     1.0
     """
-    a, b = clean_unit(from_unit), clean_unit(to_unit)
+    return _clean_unit_factor(clean_unit(from_unit), clean_unit(to_unit))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_unit_factor(a: str, b: str) -> float | None:
     if a == "" or b == "" or a == b:
         return 1.0
     ua, ub = parse_unit(a), parse_unit(b)
@@ -267,7 +283,9 @@ def reconcile_units(
     series_units: dict[tuple[str, str], str] = {}
     if len(series):
         units = series["unit"] if "unit" in series.columns else pd.Series([""] * len(series), index=series.index)
-        for (region, indicator), unit in zip(zip(series["region"], series["indicator"]), units):
+        # lists, not Series: iterating a pandas string column costs a microsecond per cell
+        for (region, indicator), unit in zip(zip(series["region"].tolist(), series["indicator"].tolist()),
+                                             units.tolist()):
             u = clean_unit(unit)
             # Validated series carry one unit per series; keep the first stated one.
             if u and not series_units.get((region, indicator)):
@@ -277,7 +295,8 @@ def reconcile_units(
     t_units = out["unit"] if "unit" in out.columns else pd.Series([""] * len(out), index=out.index)
     rows = out["row"] if "row" in out.columns else pd.Series([None] * len(out), index=out.index)
     factors, s_units, problems = [], [], []
-    for region, indicator, kind, t_unit, row in zip(out["region"], out["indicator"], kinds, t_units, rows):
+    for region, indicator, kind, t_unit, row in zip(*(c.tolist() for c in (out["region"], out["indicator"], kinds,
+                                                                          t_units, rows))):
         row = None if row is None or pd.isna(row) else int(row)
         s_unit = series_units.get((region, indicator), "")
         s_units.append(s_unit)

@@ -75,12 +75,12 @@ def unmatched_warnings(targets: pd.DataFrame, series: pd.DataFrame, plans=None) 
     """One warning naming every target (of ``plans``) that matches no series and has no close
     spelling either (those are ``typo_warnings``): they show as no data. For the user's own
     files; the bundled targets without a series are listed in history/data/README.md."""
-    from history.matching import close_key
+    from history.matching import KeyIndex, close_key
     from history.pairing import unmatched_targets
 
     if plans:
         targets = targets[targets["plan"].isin(list(plans))]
-    keys = set(zip(series["region"].astype(str), series["indicator"].astype(str)))
+    keys = KeyIndex(zip(series["region"].astype(str), series["indicator"].astype(str)))
     missing = unmatched_targets(targets, series)
     other = [f"{r} / {i}" for r, i in dict.fromkeys(zip(missing["region"].astype(str), missing["indicator"].astype(str)))
              if close_key(r, i, keys) is None]
