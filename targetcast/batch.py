@@ -83,6 +83,7 @@ def parts_of(setup, size: int = TARGETS_PER_PART) -> list[list[str]]:
     for year in setup.years:
         plans = [str(p) for p in setup.plans_at(year)]
         parent = {p: p for p in plans}
+        rank = {p: k for k, p in enumerate(plans)}
 
         def root(p):
             while parent[p] != p:
@@ -96,7 +97,7 @@ def parts_of(setup, size: int = TARGETS_PER_PART) -> list[list[str]]:
             other = first_plan.setdefault(key, plan)
             a, b = root(plan), root(other)
             if a != b:
-                parent[max(a, b, key=plans.index)] = min(a, b, key=plans.index)
+                parent[max(a, b, key=rank.get)] = min(a, b, key=rank.get)  # the earlier plan leads
         groups: dict = {}
         for p in plans:
             groups.setdefault(root(p), []).append(p)
