@@ -988,6 +988,7 @@ def compare(
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     model: str = typer.Option("auto", "--model"),
+    jobs: Optional[int] = JOBS_OPT,
     lang: Lang = LANG_OPT,
     fmt: Optional[Format] = FORMAT_OPT,
     output: Optional[Path] = OUTPUT_OPT,
@@ -998,7 +999,7 @@ def compare(
     fmt = _guard_output(output, [targets, series, scenarios_file], fmt)
     t, s = _load_targets(targets), _load_series(series)
     frame = tc.compare(scenarios_file, plan or None, names=scenario or None, targets=t, series=s, as_of=as_of,
-                       model=model, draws=draws, seed=seed)
+                       model=model, draws=draws, seed=seed, jobs=jobs)
     _warn(frame.attrs["warnings"])
     names = frame.attrs["meta"]["scenario_names"]
     meta = {"seed": seed, "draws": draws, "model": model, "as_of": frame.attrs["meta"].get("as_of", as_of),

@@ -25,7 +25,8 @@ def _keyed(table: pd.DataFrame) -> pd.DataFrame:
     for c in KEY_COLUMNS:
         if c not in t.columns:
             t[c] = np.nan
-    key = t[KEY_COLUMNS].astype(str).agg("\x1f".join, axis=1)
+    # map(str) per value: astype(str) leaves a missing name (no name column) a float on some pandas
+    key = t[KEY_COLUMNS].apply(lambda col: col.map(str)).agg("\x1f".join, axis=1)
     t["_key"] = key + "\x1f" + t.groupby(key, sort=False).cumcount().astype(str)
     return t
 
@@ -72,11 +73,9 @@ def compare(
     return compare_projection(project(targets, series, plans=plans, **assess_kwargs), scenarios, **judge)
 
 
-def compare_projection(projection, scenarios: Mapping[str, Scenario], **judge) -> pd.DataFrame:
-    """:func:`compare` on a projection made already (``scenarios.risk.project``); ``judge``
-    (``thresholds``, ``tol``) goes to every ``scenarios.risk.evaluate``."""
-    from scenarios.risk import evaluate
-
+def check_names(scenarios: Mapping[str, Scenario]) -> dict[str, Scenario]:
+    """The scenarios to run, by name: an entry named "baseline" is dropped when it changes
+    nothing and refused when it does (the name is the unadjusted forecast's)."""
     runs: dict[str, Scenario] = {}
     for name, sc in scenarios.items():
         if name == "baseline":
@@ -85,7 +84,15 @@ def compare_projection(projection, scenarios: Mapping[str, Scenario], **judge) -
                                     "Rename it.", reason="reserved_name")
             continue
         runs[str(name)] = sc
+    return runs
 
+
+def compare_projection(projection, scenarios: Mapping[str, Scenario], **judge) -> pd.DataFrame:
+    """:func:`compare` on a projection made already (``scenarios.risk.project``); ``judge``
+    (``thresholds``, ``tol``) goes to every ``scenarios.risk.evaluate``."""
+    from scenarios.risk import evaluate
+
+    runs = check_names(scenarios)
     base = evaluate(projection, **judge)
     bt = _keyed(base.table)
     out = bt[KEY_COLUMNS].copy()

@@ -179,20 +179,25 @@ def compare(
     model: str = MODEL,
     draws: int = DRAWS,
     seed: int = SEED,
+    jobs: int | None = 1,
 ) -> pd.DataFrame:
     """P(attain) per target under the baseline and every scenario, side by side (``targetcast
     compare``): one projection, every scenario applied to the same paths.
 
     ``scenarios``: a TOML path or a mapping name -> Scenario; ``names`` keeps only those.
+    ``jobs``: worker processes, as for :func:`assess` (same numbers for any ``jobs``).
     ``attrs["meta"]`` holds the run parameters, ``attrs["warnings"]`` the probable mistakes."""
-    from scenarios.compare import compare as run
+    from scenarios.compare import check_names
+    from scenarios.projection import prepare
+    from targetcast import batch
 
     plans = plan_list(plans)
     t, s = targets_table(targets), series_table(series)
-    found = _scenario_map(scenarios, names)
+    found = check_names(_scenario_map(scenarios, names))
     warnings = typo_warnings(t.frame, s.frame, plans) + _scenario_warnings(found.values(), t.frame, s.frame)
-    frame = run(t.frame, s.frame, found, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
-                panel=panel_of(s), targets_file=t.file, series_file=s.file)
+    setup = prepare(t.frame, s.frame, plans=plans, as_of=as_of, model=model, draws=draws, seed=seed,
+                    panel=panel_of(s), targets_file=t.file, series_file=s.file)
+    frame = batch.run(setup, batch.Judge(goal_seek=False, compare=found, keep_paths=False), jobs=jobs)[2]
     frame.attrs["warnings"] = warnings
     frame.attrs["meta"] = {**frame.attrs.get("meta", {}), "scenario_names": list(found),
                            "scenario_descriptions": {n: sc.description for n, sc in found.items()}}

@@ -148,7 +148,7 @@ def assess_part(setup, plans, judge: Judge = Judge()):
     gs = (goal_seek_table(res, confidence=judge.confidence) if judge.goal_seek
           else pd.DataFrame(columns=GOAL_SEEK_COLUMNS))
     comparison = (compare_projection(proj, judge.compare, thresholds=judge.thresholds, tol=judge.tol)
-                  if judge.compare else None)
+                  if judge.compare is not None else None)
     return (res if judge.keep_paths else _without_paths(res)), gs, comparison
 
 

@@ -142,3 +142,14 @@ def test_unreachable_dask_scheduler_is_a_readable_error(monkeypatch):
                                    "--draws", str(DRAWS), "-f", "csv"])
     assert res.exit_code == 1 and "Could not reach the Dask scheduler" in res.output
     assert "Traceback" not in res.output
+
+
+def test_compare_in_parts_gives_the_whole_comparison(monkeypatch, tmp_path):
+    (tmp_path / "s.toml").write_text(SCENARIO, encoding="utf-8")
+    series, targets = _panel()
+    kw = dict(targets=targets, series=series, draws=DRAWS, seed=11)
+    whole = tc.compare(tmp_path / "s.toml", **kw)
+    monkeypatch.setattr(batch, "TARGETS_PER_PART", 6)
+    parts = tc.compare(tmp_path / "s.toml", jobs=2, **kw)
+    assert whole.to_csv(index=False) == parts.to_csv(index=False)
+    assert (whole["d_shaken"] < 0).any() and whole.attrs["meta"]["as_of"] == parts.attrs["meta"]["as_of"] == 2023
