@@ -217,11 +217,10 @@ def prepare(
         by_plan = {str(p): int(as_of) for p in pd.unique(t["plan"])}
     years = tuple(sorted(set(by_plan.values())))
     last_target = int(pd.to_numeric(t["target_year"], errors="coerce").max())  # of the chosen plans
-    used_at, last_seen = {}, {}
+    keys_at, used_at, last_seen = {}, {}, {}
     for year in years:
-        used = _rows_of(series, _keys(t[t["plan"].astype(str).isin([p for p, y in by_plan.items() if y == year])]),
-                        rows)
-        used_at[year] = used
+        keys_at[year] = _keys(t[t["plan"].astype(str).isin([p for p, y in by_plan.items() if y == year])])
+        used = used_at[year] = _rows_of(series, keys_at[year], rows)
         last_seen[year] = int(used["year"].max()) if len(used) else None
         if as_of is not None and last_seen[year] is not None and year > last_seen[year] and year > last_target:
             # An evaluation year after the latest data is normal (publication lag: rows are flagged
@@ -233,8 +232,9 @@ def prepare(
                 "latest year of its own series).", reason="as_of_after_data")
 
     # Series whose every target (in the whole file, as for to_year) counts a stock in force.
-    kinds = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock")
-    stocks = frozenset(k for k, g in kinds.groupby(["region", "indicator"])["_stock"] if g.all())
+    every = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock").groupby(
+        ["region", "indicator"])["_stock"].all()
+    stocks = frozenset(every.index[every.to_numpy()])
     # national totals are no region's peer; one panel per evaluation year, cleaned once for the run
     reference = without_national_totals(panel if panel is not None else series)
     peers = {year: PeerPanel(reference[reference["year"].astype(int) <= year]).prepare() for year in years}
@@ -244,8 +244,7 @@ def prepare(
             from scenarios.correlation import estimate_correlation
 
             used = used_at[year]
-            rho[year] = float(estimate_correlation(used[used["year"] <= year], _keys(t[t["plan"].astype(str).isin(
-                [p for p, y in by_plan.items() if y == year])])))
+            rho[year] = float(estimate_correlation(used[used["year"] <= year], keys_at[year]))
         else:
             rho[year] = float(correlation)
     return RunSetup(
