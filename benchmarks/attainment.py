@@ -82,6 +82,7 @@ targetcast in 10 equal-width bins, pooled over cuts, for all targets and by seri
 * smooth vs noisy: smooth when the cut has at least 2 one-year changes (log changes; pp for
   ratios), all of the same sign, with sd / |mean| < 0.5; noisy otherwise;
 * anchor, read from the SeriesForecast: "peer growth" (the model label contains "+peer growth"),
+  "peer trend" (label "+peer trend": a 5+ point series whose centre leans on the peers' growth),
   "prior scale" (flag ``panel_prior`` without peer growth: the volatility leans on a prior; until
   the engine learnt to flag the generic prior separately this included it), "generic prior" (flag
   ``generic_prior``), "own" (none of these).
@@ -321,6 +322,8 @@ def _p_normal(mean: float, sd: float, thr: float, direction: str) -> float:
 def _anchor(sf) -> str:
     if "+peer growth" in sf.model:
         return "peer growth"
+    if "+peer trend" in sf.model:
+        return "peer trend"
     if "panel_prior" in sf.flags:
         return "prior scale"
     return "generic prior" if "generic_prior" in sf.flags else "own"
@@ -664,7 +667,7 @@ def main(argv=None) -> int:
     notes = [sf_note,
              "rule: hard 0/1, so its log score is the clipped P (0.005 / 0.995): one miss costs 5.3.",
              "cagr_normal gives P = 0.5 to every d = 0 target by construction.",
-             "anchor: 'peer growth' = model label with '+peer growth'; 'prior scale' = flag panel_prior without it; "
+             "anchor: 'peer growth' = model label with '+peer growth'; 'peer trend' = with '+peer trend'; 'prior scale' = flag panel_prior without it; "
              "'generic prior' = flag generic_prior (engines that tell the generic prior from the peers' one); "
              "'own' = none of these.",
              "base_rate: leave-one-series-out rate of the same set, cut, scale, direction, h and d; a reference "

@@ -308,6 +308,8 @@ class AutoModel(Model):
         self.positive_ = self.log_
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
         self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
+        # Longer ones: the peers' growth is one more view of the centre (``panel_centre``).
+        self.panel_centred_ = self.prior_growth is not None and self.log_ and y.size > MAX_SHORT_OBS
         self._combined = {}
         return self
 
@@ -330,7 +332,7 @@ class AutoModel(Model):
     def predict(self, horizon: int) -> np.ndarray:
         self._check_fitted()
         point = self._combined_point(int(horizon))[0].copy()  # the cached array stays the model's
-        if getattr(self, "growth_anchored_", False):
+        if getattr(self, "growth_anchored_", False) or getattr(self, "panel_centred_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
         return point
 

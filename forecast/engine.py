@@ -163,7 +163,8 @@ def _label(model: Model, name: str) -> str:
     inner = model.inner if isinstance(model, _Bounded) else model
     if isinstance(inner, AutoModel):
         # An anchored short series mixes the members with the peers' growth: the label says so.
-        extra = "+peer growth" if getattr(inner, "growth_anchored_", False) else ""
+        extra = ("+peer growth" if getattr(inner, "growth_anchored_", False)
+                 else "+peer trend" if getattr(inner, "panel_centred_", False) else "")
         return f"auto[{'+'.join(inner.members_)}{extra}]"
     return name
 
@@ -197,7 +198,7 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             params = {"prior_scale": prior.scale, "prior_source": prior.source}
         if lohi is not None:
             params["levels"] = True  # the logit of a share is a level, whatever its sign
-        if lohi is None and n <= WEAK_EVIDENCE_MAX_OBS and np.all(y > 0):
+        if lohi is None and np.all(y > 0):
             growth = peer_growth(panel, region=region, indicator=indicator)
             if growth is not None:
                 params["prior_growth"] = growth
@@ -237,6 +238,14 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         flags.append("panel_prior")
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {np.expm1(gp.growth):+.1%}/yr, "
                      f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:.1f} year(s) of own history")
+    if isinstance(inner, AutoModel) and inner.panel_centred_:
+        # The same mix as a short series' centre (forecast.shortseries._log_centre), its paths
+        # still the pooled errors: the peers weigh like ``weight`` years against the own span.
+        gp, span = inner.prior_growth, float(years[-1] - years[0])
+        flags.append("peer_trend")
+        notes.append(f"centre {gp.weight / (span + gp.weight):.0%} from the growth of {gp.n_peers} peer series "
+                     f"(median {np.expm1(gp.growth):+.1%}/yr, weighted like {gp.weight:.1f} year(s) against "
+                     f"{span:g} of own history)")
 
     h = max(int(to_year) - int(years[-1]), 0)
     if isinstance(inner, AutoModel) and h > inner.pool_.horizon:
