@@ -249,7 +249,13 @@ class AutoModel(Model):
     prior_growth : peers' growth (forecast.panel.peer_growth). A positive series with at
         most ``MAX_SHORT_OBS`` observations is then projected with growth anchored on the
         panel (forecast.shortseries): the point mixes this median with the members' point,
-        and the paths draw one growth rate per path from the peers' spread.
+        and the paths draw one growth rate per path from the peers' spread. A longer positive
+        series gets the same mix of its point (the peers weigh like ``prior_growth.weight``
+        years against its own span, so a long series leans on itself) and keeps the pooled
+        errors: on the yearbook panel the members' median alone under-projected growth from 5
+        points on (upward targets continuing the own trend came true 45 %, P said 35 %), and
+        the mix took the Brier score at 5 / 8 points from 0.175 / 0.195 to 0.164 / 0.182
+        (benchmarks/attainment.py).
 
     Examples
     --------
@@ -308,8 +314,10 @@ class AutoModel(Model):
         self.positive_ = self.log_
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
         self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
-        # Longer ones: the peers' growth is one more view of the centre (``panel_centre``).
-        self.panel_centred_ = self.prior_growth is not None and self.log_ and y.size > MAX_SHORT_OBS
+        # Longer positive ones (a share in its own points too): the point leans on the peers'
+        # growth by the same weight, the paths keep the pooled errors.
+        self.panel_centred_ = (self.prior_growth is not None and y.size > MAX_SHORT_OBS
+                               and (self.log_ or bool(np.all(y > 0))))
         self._combined = {}
         return self
 

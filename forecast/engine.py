@@ -91,6 +91,8 @@ class _Bounded(Model):
         inside = np.minimum(self._share(y), 1 - self._share(y))
         inside = inside[inside > 0]
         self.clip_ = min(BOUND_CLIP, 0.5 * float(inside.min())) if inside.size else BOUND_CLIP
+        if isinstance(self.inner, AutoModel):
+            self.inner.prior_growth = None  # the peers' growth of the share means nothing on its logit
         self.inner.fit(self._to(y), years)
         return self
 
@@ -198,7 +200,7 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             params = {"prior_scale": prior.scale, "prior_source": prior.source}
         if lohi is not None:
             params["levels"] = True  # the logit of a share is a level, whatever its sign
-        if lohi is None and np.all(y > 0):
+        if np.all(y > 0) and (lohi is None or n > WEAK_EVIDENCE_MAX_OBS):
             growth = peer_growth(panel, region=region, indicator=indicator)
             if growth is not None:
                 params["prior_growth"] = growth

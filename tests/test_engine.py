@@ -167,3 +167,24 @@ def test_a_share_within_reach_of_its_bound_keeps_the_logit():
     s = forecast_series(_frame(rows), to_year=2030, draws=2000, seed=0).get("R", "s")
     assert any("logit" in n for n in s.notes)
     assert np.all(s.paths < 100.0) and np.median(s.at(2030)) > 99.5
+
+
+def _share_panel(start):
+    """Four peer regions whose share grows 5 % a year (relative), slightly noisy."""
+    return pd.DataFrame([(f"P{i}", "s", y, (start + i) * 1.05 ** (y - 2015) * (1 + 0.01 * ((y + i) % 3 - 1)), "%")
+                         for i in range(4) for y in range(2015, 2025)],
+                        columns=["region", "indicator", "year", "value", "unit"])
+
+
+def test_a_share_far_from_its_bounds_leans_on_its_peers_growth_and_near_a_bound_does_not():
+    """A flat 8-year share among peers that grow: its centre leans on their growth (in points,
+    flag peer_trend); a share near 100 % runs on the logit, where a growth of the share means
+    nothing, so the peers' growth is not used there."""
+    flat = _series("R", "s", range(2017, 2025), [10.0, 10.2, 9.9, 10.1, 10.0, 9.8, 10.1, 10.0], unit="%")
+    alone = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0).get("R", "s")
+    with_peers = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0, panel=_share_panel(10)).get("R", "s")
+    assert "peer_trend" in with_peers.flags and "peer_trend" not in alone.flags
+    assert np.median(with_peers.at(2027)) > np.median(alone.at(2027)) + 0.2
+    near = _series("R", "s", range(2015, 2025), [97.0 + 0.3 * k for k in range(10)], unit="%")
+    s = forecast_series(_frame(near), to_year=2030, draws=500, seed=0, panel=_share_panel(60)).get("R", "s")
+    assert "peer_trend" not in s.flags and any("logit" in n for n in s.notes)
