@@ -48,7 +48,7 @@ from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior,
                                   member_spread, raw_scale, shrunk_scale, smoothness, total_scale)
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
-from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point
+from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point, peer_trend_point
 
 MIN_SMOOTHING_OBS = 5
 
@@ -250,12 +250,10 @@ class AutoModel(Model):
         most ``MAX_SHORT_OBS`` observations is then projected with growth anchored on the
         panel (forecast.shortseries): the point mixes this median with the members' point,
         and the paths draw one growth rate per path from the peers' spread. A longer positive
-        series gets the same mix of its point (the peers weigh like ``prior_growth.weight``
-        years against its own span, so a long series leans on itself) and keeps the pooled
-        errors: on the yearbook panel the members' median alone under-projected growth from 5
-        points on (upward targets continuing the own trend came true 45 %, P said 35 %), and
-        the mix took the Brier score at 5 / 8 points from 0.175 / 0.195 to 0.164 / 0.182
-        (benchmarks/attainment.py).
+        series takes a quarter of its point's log growth from the peers' growth
+        (``peer_trend_point``) and keeps the pooled errors: on the yearbook panel the members'
+        median alone under-projected growth from 5 points on (upward targets continuing the
+        own trend came true 45 %, P said 33 %; benchmarks/attainment.py).
 
     Examples
     --------
@@ -315,7 +313,7 @@ class AutoModel(Model):
         # Very short positive series: growth (and its uncertainty) anchored on the peers.
         self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
         # Longer positive ones (a share in its own points too): the point leans on the peers'
-        # growth by the same weight, the paths keep the pooled errors.
+        # growth (PEER_TREND_SHARE), the paths keep the pooled errors.
         self.panel_centred_ = (self.prior_growth is not None and y.size > MAX_SHORT_OBS
                                and (self.log_ or bool(np.all(y > 0))))
         self._combined = {}
@@ -340,8 +338,10 @@ class AutoModel(Model):
     def predict(self, horizon: int) -> np.ndarray:
         self._check_fitted()
         point = self._combined_point(int(horizon))[0].copy()  # the cached array stays the model's
-        if getattr(self, "growth_anchored_", False) or getattr(self, "panel_centred_", False):
+        if getattr(self, "growth_anchored_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
+        if getattr(self, "panel_centred_", False):
+            return peer_trend_point(point, self.y_[-1], self.prior_growth)
         return point
 
     def band(self, q: float) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from forecast.models import get_model
 from forecast.panel import MIN_PEERS, PeerPanel, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
+from forecast.shortseries import PEER_TREND_SHARE
 from history.bundled import without_national_totals
 
 WEAK_EVIDENCE_MAX_OBS = 4
@@ -241,13 +242,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {np.expm1(gp.growth):+.1%}/yr, "
                      f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:.1f} year(s) of own history")
     if isinstance(inner, AutoModel) and inner.panel_centred_:
-        # The same mix as a short series' centre (forecast.shortseries._log_centre), its paths
-        # still the pooled errors: the peers weigh like ``weight`` years against the own span.
-        gp, span = inner.prior_growth, float(years[-1] - years[0])
+        gp = inner.prior_growth
         flags.append("peer_trend")
-        notes.append(f"centre {gp.weight / (span + gp.weight):.0%} from the growth of {gp.n_peers} peer series "
-                     f"(median {np.expm1(gp.growth):+.1%}/yr, weighted like {gp.weight:.1f} year(s) against "
-                     f"{span:g} of own history)")
+        notes.append(f"centre {PEER_TREND_SHARE:.0%} from the growth of {gp.n_peers} peer series "
+                     f"(median {np.expm1(gp.growth):+.1%}/yr), {1 - PEER_TREND_SHARE:.0%} from its own models")
 
     h = max(int(to_year) - int(years[-1]), 0)
     if isinstance(inner, AutoModel) and h > inner.pool_.horizon:

@@ -1,5 +1,5 @@
 """Peer growth prior (forecast.panel) and growth-anchored short-series forecasts (forecast.shortseries)."""
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import numpy as np
 import pandas as pd
@@ -129,19 +129,19 @@ def test_non_positive_series_is_refused_with_a_clear_message():
         anchored_growth([0.0, 5.0], [2020, 2021], PRIOR)
 
 
-def test_auto_leans_on_the_panel_growth_like_w_years_of_own_history():
-    # 8 points spanning 7 years, prior weight w: the point's log growth is the members' mixed
-    # with the peers' growth, the peers counting w / (7 + w) (the short series' rule); the
-    # paths keep the pooled errors (only 2-4 point series draw their growth from the peers).
+def test_auto_takes_a_quarter_of_a_long_series_growth_from_its_peers():
+    # 8 points: the point's log growth is 3/4 the members' and 1/4 the peers' (PEER_TREND_SHARE),
+    # whatever the prior weight (that one is for 2-4 point series); the paths keep the pooled
+    # errors (only 2-4 point series draw their growth from the peers).
     long_y, long_t = 100 * 1.1 ** np.arange(8), np.arange(2015, 2023)
-    with_prior = AutoModel(prior_growth=PRIOR).fit(long_y, long_t)
-    assert not with_prior.growth_anchored_ and with_prior.panel_centred_
     own = AutoModel().fit(long_y, long_t).predict(3)
-    share = PRIOR.weight / (7 + PRIOR.weight)
     h = np.arange(1, 4)
-    expected = long_y[-1] * np.exp((1 - share) * np.log(own / long_y[-1]) + share * PRIOR.growth * h)
-    np.testing.assert_allclose(with_prior.predict(3), expected, rtol=1e-12)
-    assert PRIOR.growth < np.log(1.1) and np.all(with_prior.predict(3) < own)
+    expected = long_y[-1] * np.exp(0.75 * np.log(own / long_y[-1]) + 0.25 * PRIOR.growth * h)
+    for prior in (PRIOR, replace(PRIOR, weight=30.0)):
+        with_prior = AutoModel(prior_growth=prior).fit(long_y, long_t)
+        assert not with_prior.growth_anchored_ and with_prior.panel_centred_
+        np.testing.assert_allclose(with_prior.predict(3), expected, rtol=1e-12)
+    assert PRIOR.growth < np.log(1.1) and np.all(expected < own)
     short = AutoModel(prior_growth=PRIOR).fit(np.array([100.0, 130.0]), np.array([2021, 2022]))
     assert short.growth_anchored_
     assert short.predict(2)[0] < AutoModel().fit(np.array([100.0, 130.0]), np.array([2021, 2022])).predict(2)[0]
