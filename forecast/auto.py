@@ -340,7 +340,9 @@ class AutoModel(Model):
         point = self._combined_point(int(horizon))[0].copy()  # the cached array stays the model's
         if getattr(self, "growth_anchored_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
-        if getattr(self, "panel_centred_", False):
+        if getattr(self, "panel_centred_", False) and np.all(point > 0):
+            # (a share's level members can cross zero in a steep fall; its fan then reaches the
+            # bound and the bounded wrapper refits on the logit, without the peers' growth)
             return peer_trend_point(point, self.y_[-1], self.prior_growth)
         return point
 

@@ -64,6 +64,7 @@ class _Bounded(Model):
     def __init__(self, *, inner: Model, lo: float, hi: float):
         self.inner, self.lo, self.hi = inner, float(lo), float(hi)
         self.min_obs = inner.min_obs
+        self._prior_growth = getattr(inner, "prior_growth", None)
 
     def _share(self, y):
         return (np.asarray(y, float) - self.lo) / (self.hi - self.lo)
@@ -83,6 +84,7 @@ class _Bounded(Model):
     def fit(self, y, years=None):
         self.levels_ = False
         if isinstance(self.inner, AutoModel) and self.inner.levels:
+            self.inner.prior_growth = self._prior_growth
             self.inner.fit(np.asarray(y, float), years)
             lo, hi = self.inner.band(BOUND_BAND)
             if np.all(lo > self.lo) and np.all(hi < self.hi):

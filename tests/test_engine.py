@@ -189,3 +189,28 @@ def test_a_share_far_from_its_bounds_leans_on_its_peers_growth_and_near_a_bound_
     near = _series("R", "s", range(2015, 2025), [97.0 + 0.3 * k for k in range(10)], unit="%")
     s = forecast_series(_frame(near), to_year=2030, draws=500, seed=0, panel=_share_panel(60)).get("R", "s")
     assert "peer_trend" not in s.flags and any("logit" in n for n in s.notes)
+
+
+def test_a_share_falling_toward_zero_among_growing_peers_still_gets_a_forecast():
+    """Its level members cross zero (6 -> 0.6 % in six years): the fan reaches the bound, the
+    logit takes over, and the peers' growth of the share is not used (it once raised instead)."""
+    rows = _series("R", "s", range(2015, 2022), [6.0, 5.0, 4.0, 3.0, 2.0, 1.2, 0.6], unit="%")
+    s = forecast_series(_frame(rows), to_year=2028, draws=300, seed=0, panel=_share_panel(3)).get("R", "s")
+    assert "peer_trend" not in s.flags and any("logit" in n for n in s.notes)
+    assert np.all(s.paths > 0) and np.median(s.at(2028)) < 0.6
+
+
+def test_a_bounded_refit_decides_the_peers_growth_anew():
+    """The logit fit drops the peers' growth; a later fit of the same model on a share far from
+    its bounds uses it again (the choice belongs to the data fitted, like the clip)."""
+    from forecast.auto import AutoModel
+    from forecast.engine import _Bounded
+    from forecast.panel import GrowthPrior
+
+    prior = GrowthPrior(growth=0.05, spread=0.02, noise=0.02, n_peers=6, n_pairs=30, last_year=2024)
+    model = _Bounded(inner=AutoModel(levels=True, prior_growth=prior), lo=0.0, hi=100.0)
+    years = np.arange(2015, 2025)
+    model.fit(97.0 + 0.3 * np.arange(10), years)
+    assert not model.levels_ and not model.inner.panel_centred_
+    model.fit(10.0 + 0.1 * np.sin(np.arange(10)), years)
+    assert model.levels_ and model.inner.panel_centred_
