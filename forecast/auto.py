@@ -48,7 +48,7 @@ from forecast.calibration import (SPREAD_HORIZON, ErrorPool, Prior, level_prior,
                                   member_spread, raw_scale, shrunk_scale, smoothness, total_scale)
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
-from forecast.shortseries import MAX_SHORT_OBS, anchored_paths, anchored_point, peer_trend_point
+from forecast.shortseries import MAX_SHORT_OBS, anchored_band, anchored_paths, anchored_point, peer_trend_point
 
 MIN_SMOOTHING_OBS = 5
 
@@ -310,12 +310,14 @@ class AutoModel(Model):
         self.smoothness_ = smoothness(y, years, log=self.log_)
         self.y_, self.years_ = y, years
         self.positive_ = self.log_
-        # Very short positive series: growth (and its uncertainty) anchored on the peers.
-        self.growth_anchored_ = self.prior_growth is not None and self.log_ and y.size <= MAX_SHORT_OBS
-        # Longer positive ones (a share in its own points too): the point leans on the peers'
-        # growth (PEER_TREND_SHARE), the paths keep the pooled errors.
-        self.panel_centred_ = (self.prior_growth is not None and y.size > MAX_SHORT_OBS
-                               and (self.log_ or bool(np.all(y > 0))))
+        # The peers' growth is used on its own scale only: log growth for a series modelled in
+        # logs, change in units (a share's points) for one modelled in levels.
+        peers = self.prior_growth is not None and bool(self.prior_growth.log) == self.log_
+        # Very short series: growth (and its uncertainty) anchored on the peers.
+        self.growth_anchored_ = peers and y.size <= MAX_SHORT_OBS
+        # Longer ones: the point leans on the peers' growth (PEER_TREND_SHARE), the paths keep
+        # the pooled errors.
+        self.panel_centred_ = peers and y.size > MAX_SHORT_OBS
         self._combined = {}
         return self
 
@@ -340,16 +342,19 @@ class AutoModel(Model):
         point = self._combined_point(int(horizon))[0].copy()  # the cached array stays the model's
         if getattr(self, "growth_anchored_", False):
             return anchored_point(self.y_, self.years_, self.prior_growth, int(horizon), own_point=point)
-        if getattr(self, "panel_centred_", False) and np.all(point > 0):
-            # (a share's level members can cross zero in a steep fall; its fan then reaches the
-            # bound and the bounded wrapper refits on the logit, without the peers' growth)
+        if getattr(self, "panel_centred_", False):
             return peer_trend_point(point, self.y_[-1], self.prior_growth)
         return point
 
     def band(self, q: float) -> tuple[np.ndarray, np.ndarray]:
         """The ``q`` and ``1 - q`` quantiles of the paths in each year up to the calibrated
-        horizon, from the pooled errors' quantiles (no draws; not for a growth-anchored fit)."""
+        horizon, from the pooled errors' quantiles or, for a growth-anchored fit, its normal
+        predictive (no draws)."""
         self._check_fitted()
+        if getattr(self, "growth_anchored_", False):
+            horizon = self.pool_.horizon
+            own = self._combined_point(horizon)[0]
+            return anchored_band(self.y_, self.years_, self.prior_growth, horizon, q, own_point=own)
         e = self.pool_.quantiles(self.y_.size, [q, 1 - q], smooth=self.smoothness_)
         lo, hi = self.paths_from_errors(self.predict(e.shape[1]), e)
         return lo, hi

@@ -164,6 +164,15 @@ def _check_frame(series: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _per_year(g: float, unit: str, log: bool = False, sign: str = "+") -> str:
+    """A peer growth for notes: log growth as a percentage, a change in units (a share's
+    points as pp) per year."""
+    if log:
+        return f"{np.expm1(g):{sign}.1%}/yr"
+    unit = "pp" if unit.strip() == "%" else unit.strip()
+    return f"{g:{sign}.3g} {unit}/yr".replace(" /yr", "/yr")
+
+
 def _label(model: Model, name: str) -> str:
     inner = model.inner if isinstance(model, _Bounded) else model
     if isinstance(inner, AutoModel):
@@ -203,8 +212,9 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             params = {"prior_scale": prior.scale, "prior_source": prior.source}
         if lohi is not None:
             params["levels"] = True  # the logit of a share is a level, whatever its sign
-        if np.all(y > 0) and (lohi is None or n > WEAK_EVIDENCE_MAX_OBS):
-            growth = peer_growth(panel, region=region, indicator=indicator)
+        if lohi is not None or np.all(y > 0):
+            # a share's change in points (its model runs in levels), else log growth
+            growth = peer_growth(panel, region=region, indicator=indicator, log=lohi is None)
             if growth is not None:
                 params["prior_growth"] = growth
     inner = get_model(model_name, **params)
@@ -241,13 +251,14 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
     if isinstance(inner, AutoModel) and inner.growth_anchored_:
         gp = inner.prior_growth
         flags.append("panel_prior")
-        notes.append(f"{gp.source}: growth and its uncertainty from peers (median {np.expm1(gp.growth):+.1%}/yr, "
-                     f"spread {gp.spread:.2f} in logs), weighted like {gp.weight:.1f} year(s) of own history")
+        spread = f"{gp.spread:.2f} in logs" if gp.log else _per_year(gp.spread, unit, sign="")
+        notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "
+                     f"spread {spread}), weighted like {gp.weight:.1f} year(s) of own history")
     if isinstance(inner, AutoModel) and inner.panel_centred_:
         gp = inner.prior_growth
         flags.append("peer_trend")
         notes.append(f"centre {PEER_TREND_SHARE:.0%} from the growth of {gp.n_peers} peer series "
-                     f"(median {np.expm1(gp.growth):+.1%}/yr), {1 - PEER_TREND_SHARE:.0%} from its own models")
+                     f"(median {_per_year(gp.growth, unit, gp.log)}), {1 - PEER_TREND_SHARE:.0%} from its own models")
 
     h = max(int(to_year) - int(years[-1]), 0)
     if isinstance(inner, AutoModel) and h > inner.pool_.horizon:

@@ -96,12 +96,13 @@ _MAD_TO_SD = 1.4826
 
 @dataclass(frozen=True)
 class GrowthPrior:
-    """Peers' annual log growth of one indicator, summarised robustly.
+    """Peers' annual log growth of one indicator (or, with ``log`` False, their annual change
+    in the indicator's own units: a share's points), summarised robustly.
 
     Attributes
     ----------
     growth : weighted median of the peers' annualised log growth over pairs of consecutive
-        observed years.
+        observed years (change per year when not ``log``; so are ``spread`` and ``noise``).
     spread : robust standard deviation between regions of each region's weighted average
         growth (1.4826 * MAD).
     noise : robust standard deviation of one year's log change around a peer's own trend
@@ -110,6 +111,7 @@ class GrowthPrior:
     n_pairs : pairs of years used.
     last_year : latest year in the pairs (no pair ends after the ``as_of`` given).
     weight : prior weight of ``growth`` in years of own history (see forecast.shortseries).
+    log : the scale of the above.
     """
 
     growth: float
@@ -119,6 +121,7 @@ class GrowthPrior:
     n_pairs: int
     last_year: int
     weight: float = GROWTH_WEIGHT
+    log: bool = True
 
     @property
     def source(self) -> str:
@@ -191,7 +194,7 @@ def _region_pairs(region: str, z: np.ndarray, t: np.ndarray) -> list[tuple]:
 
 def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
                 min_peers: int = MIN_PEERS, half_life: float = GROWTH_HALF_LIFE,
-                weight: float | None = None) -> GrowthPrior | None:
+                weight: float | None = None, log: bool = True) -> GrowthPrior | None:
     """Growth prior for ``region``'s ``indicator`` from the other regions in ``panel``.
 
     Each pair of consecutive observations of a peer (``growth_pairs``) carries weight
@@ -200,6 +203,9 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
     weighted median; the spread is 1.4826 times the median absolute deviation of the
     regions' weighted average growth (between regions, robust, so a few wild peers such as
     a new series jumping from 6 to 29 do not dominate).
+
+    ``log`` False: the same in the indicator's own units (every value, a share's change in
+    points a year), for series modelled in levels.
 
     Returns ``None`` when fewer than ``min_peers`` regions contribute a pair, or when their
     growth rates do not vary (no spread: the panel cannot say how uncertain growth is, and
@@ -225,16 +231,17 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
         return None
     # growth_pairs(panel, indicator, exclude_region=region, as_of=as_of), on the cached arrays
     # (a DataFrame per call was half the cost of a 1,000-series run)
-    keep = st.pair_region != region
+    pa = st.log_pairs if log else st.level_pairs
+    keep = pa.region != region
     if as_of is not None:
-        keep &= st.pair_year_b <= int(as_of)
-    codes = st.pair_code[keep]
+        keep &= pa.year_b <= int(as_of)
+    codes = pa.code[keep]
     n_peers = int(np.count_nonzero(np.bincount(codes))) if codes.size else 0
     if n_peers < min_peers:
         return None
-    year_b, g, resid = st.pair_year_b[keep], st.pair_growth[keep], st.pair_resid[keep]
+    year_b, g, resid = pa.year_b[keep], pa.growth[keep], pa.resid[keep]
     last = int(year_b.max())
-    w = st.pair_gap[keep] * 0.5 ** ((last - year_b) / half_life)
+    w = pa.gap[keep] * 0.5 ** ((last - year_b) / half_life)
     centre = _weighted_quantile(g, w, 0.5)
     # How much a region's growth differs from its peers' is the spread BETWEEN regions (of
     # each region's weighted average growth), not between pairs of years: on a dense panel
@@ -253,7 +260,7 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
     noise_years = int(np.unique(year_b[ok]).size)
     w = growth_weight(noise, spread, noise_years) if weight is None else float(weight)
     return GrowthPrior(growth=centre, spread=spread, noise=noise, n_peers=n_peers,
-                       n_pairs=int(codes.size), last_year=last, weight=w)
+                       n_pairs=int(codes.size), last_year=last, weight=w, log=bool(log))
 
 
 #: The panel's noise must rest on changes in growth in at least this many different years before
@@ -316,14 +323,35 @@ def yearly_growth(years, values) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
+class PairArrays:
+    """growth_pairs' columns as arrays: ``code`` is the pair's region as its index in the
+    indicator's sorted ``regions``; ``growth`` per year (log or level), ``resid`` its change."""
+
+    region: np.ndarray
+    code: np.ndarray
+    year_b: np.ndarray
+    gap: np.ndarray
+    growth: np.ndarray
+    resid: np.ndarray
+
+    @classmethod
+    def of(cls, rows: list[tuple], regions: np.ndarray) -> "PairArrays":
+        df = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+        region = df["region"].to_numpy(object)
+        return cls(region=region, code=np.searchsorted(regions, region).astype(np.intp),
+                   year_b=df["year_b"].to_numpy(float), gap=df["gap"].to_numpy(float),
+                   growth=df["growth"].to_numpy(float), resid=df["resid_sd"].to_numpy(float))
+
+
+@dataclass(frozen=True, eq=False)
 class IndicatorStats:
     """One indicator's per-region summaries (arrays aligned with ``regions``, sorted).
 
     prior_ok, scale, growth : peer_prior's inputs (3+ positive observations: mean absolute
         one-year log change and average annual log growth).
     pairs, pair_region : growth_pairs of every region (``pair_region`` = its region column).
-    pair_code, pair_year_b, pair_gap, pair_growth, pair_resid : the pairs' region (as its index
-        in ``regions``) and columns as arrays, for peer_growth.
+    log_pairs, level_pairs : the same pairs as arrays for peer_growth, on the log scale (positive
+        values) and in the indicator's own units (every value: a share's change in points).
     changes, rises, falls : year-on-year changes in all, up and down (monotone_direction's steps).
     fastest_up, fastest_down : the largest / smallest yearly growth (``yearly_growth``; nan
         when none).
@@ -335,11 +363,8 @@ class IndicatorStats:
     growth: np.ndarray
     pairs: pd.DataFrame
     pair_region: np.ndarray
-    pair_code: np.ndarray
-    pair_year_b: np.ndarray
-    pair_gap: np.ndarray
-    pair_growth: np.ndarray
-    pair_resid: np.ndarray
+    log_pairs: "PairArrays"
+    level_pairs: "PairArrays"
     changes: np.ndarray
     rises: np.ndarray
     falls: np.ndarray
@@ -353,7 +378,7 @@ class IndicatorStats:
 
 def _indicator_stats(rows: pd.DataFrame) -> IndicatorStats:
     """Summaries of one indicator's cleaned rows (sorted by region and year, one per year)."""
-    regions, scale, growth, ok, pairs = [], [], [], [], []
+    regions, scale, growth, ok, pairs, level_pairs = [], [], [], [], [], []
     changes, rises, falls, up, down = [], [], [], [], []
     names = rows["region"].astype(str).to_numpy()
     values_all, years_all = rows["value"].to_numpy(float), rows["year"].to_numpy(int)
@@ -380,13 +405,15 @@ def _indicator_stats(rows: pd.DataFrame) -> IndicatorStats:
             growth.append(np.nan)
         if pos.sum() >= 2:
             pairs.extend(_region_pairs(region, np.log(y[pos]), years[pos]))
+        if y.size >= 2:
+            level_pairs.extend(_region_pairs(region, y, years))
+    regions_arr = np.asarray(regions, dtype=object)
+    log_pairs = PairArrays.of(pairs, regions_arr)
     pairs = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
     return IndicatorStats(
-        regions=np.asarray(regions, dtype=object), prior_ok=np.asarray(ok, bool), scale=np.asarray(scale, float),
+        regions=regions_arr, prior_ok=np.asarray(ok, bool), scale=np.asarray(scale, float),
         growth=np.asarray(growth, float), pairs=pairs, pair_region=pairs["region"].to_numpy(object),
-        pair_code=np.searchsorted(np.asarray(regions, dtype=object), pairs["region"].to_numpy(object)).astype(np.intp),
-        pair_year_b=pairs["year_b"].to_numpy(float), pair_gap=pairs["gap"].to_numpy(float),
-        pair_growth=pairs["growth"].to_numpy(float), pair_resid=pairs["resid_sd"].to_numpy(float),
+        log_pairs=log_pairs, level_pairs=PairArrays.of(level_pairs, regions_arr),
         changes=np.asarray(changes, int), rises=np.asarray(rises, int), falls=np.asarray(falls, int), fastest_up=np.asarray(up, float),
         fastest_down=np.asarray(down, float))
 

@@ -184,7 +184,7 @@ def test_a_share_far_from_its_bounds_leans_on_its_peers_growth_and_near_a_bound_
     alone = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0).get("R", "s")
     with_peers = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0, panel=_share_panel(10)).get("R", "s")
     assert "peer_trend" in with_peers.flags and "peer_trend" not in alone.flags
-    assert "centre 25% from the growth of 4 peer series (median +6.0%/yr), 75% from its own models" in with_peers.notes
+    assert "centre 25% from the growth of 4 peer series (median +0.797 pp/yr), 75% from its own models" in with_peers.notes
     assert np.median(with_peers.at(2027)) > np.median(alone.at(2027)) + 0.2
     near = _series("R", "s", range(2015, 2025), [97.0 + 0.3 * k for k in range(10)], unit="%")
     s = forecast_series(_frame(near), to_year=2030, draws=500, seed=0, panel=_share_panel(60)).get("R", "s")
@@ -207,10 +207,23 @@ def test_a_bounded_refit_decides_the_peers_growth_anew():
     from forecast.engine import _Bounded
     from forecast.panel import GrowthPrior
 
-    prior = GrowthPrior(growth=0.05, spread=0.02, noise=0.02, n_peers=6, n_pairs=30, last_year=2024)
+    prior = GrowthPrior(growth=0.05, spread=0.02, noise=0.02, n_peers=6, n_pairs=30, last_year=2024, log=False)
     model = _Bounded(inner=AutoModel(levels=True, prior_growth=prior), lo=0.0, hi=100.0)
     years = np.arange(2015, 2025)
     model.fit(97.0 + 0.3 * np.arange(10), years)
     assert not model.levels_ and not model.inner.panel_centred_
     model.fit(10.0 + 0.1 * np.sin(np.arange(10)), years)
     assert model.levels_ and model.inner.panel_centred_
+
+
+def test_a_three_point_share_leans_on_its_peers_change_in_points():
+    """Three years of a flat 10 % share among peers gaining ~0.8 points a year: its growth is
+    anchored on theirs as a change in points (not a relative growth, which skews a share's fan
+    upward), so the 2027 median lies between flat and the peers' pace and the fan is symmetric."""
+    rows = _series("R", "s", [2022, 2023, 2024], [10.0, 10.1, 10.0], unit="%")
+    s = forecast_series(_frame(rows), to_year=2027, draws=4000, seed=0, panel=_share_panel(10)).get("R", "s")
+    assert "+peer growth" in s.model and "panel_prior" in s.flags
+    assert any("pp/yr" in n for n in s.notes)
+    p10, p50, p90 = np.quantile(s.at(2027), [0.1, 0.5, 0.9])
+    assert 10.0 < p50 < 10.0 + 3 * 0.8
+    assert (p90 - p50) == pytest.approx(p50 - p10, rel=0.1)
