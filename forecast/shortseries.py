@@ -47,6 +47,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
 
 from forecast.errors import ForecastError
 from forecast.panel import GrowthPrior
@@ -225,8 +226,6 @@ def _sd(a: AnchoredGrowth, prior: GrowthPrior, h: np.ndarray) -> np.ndarray:
 def anchored_band(y, years, prior: GrowthPrior, horizon: int, q: float, *, own_point=None):
     """The ``q`` and ``1 - q`` quantiles of ``anchored_paths`` in each year, without draws
     (normal on the prior's scale)."""
-    from scipy.special import ndtri
-
     y, years = _check(y, years, prior.log)
     a = anchored_growth(y, years, prior)
     centre = _z_centre(y, years, a, prior, horizon, own_point)
