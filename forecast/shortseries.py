@@ -1,4 +1,5 @@
-"""Growth-anchored forecasts for very short positive series (2-4 observations).
+"""Growth-anchored forecasts for very short series (2-4 observations), and the peers' share in
+the centre of longer ones (``peer_trend_point``).
 
 Two or three published years cannot tell a region's growth rate apart from one year's
 noise: Wuhan's PCT applications went 1,389 -> 1,566 from 2020 to 2021, and a model that
