@@ -250,7 +250,7 @@ class AutoModel(Model):
         most ``MAX_SHORT_OBS`` observations is then projected with growth anchored on the
         panel (forecast.shortseries): the point mixes this median with the members' point,
         and the paths draw one growth rate per path from the peers' spread. A longer positive
-        series takes a quarter of its point's log growth from the peers' growth
+        series takes ``PEER_TREND_SHARE`` (15 %) of its point's growth from the peers' growth
         (``peer_trend_point``) and keeps the pooled errors: on the yearbook panel the members'
         median alone under-projected growth from 5 points on (upward targets continuing the
         own trend came true 45 %, P said 33 %; benchmarks/attainment.py).

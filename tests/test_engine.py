@@ -184,7 +184,7 @@ def test_a_share_far_from_its_bounds_leans_on_its_peers_growth_and_near_a_bound_
     alone = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0).get("R", "s")
     with_peers = forecast_series(_frame(flat), to_year=2027, draws=500, seed=0, panel=_share_panel(10)).get("R", "s")
     assert "peer_trend" in with_peers.flags and "peer_trend" not in alone.flags
-    assert "centre 25% from the growth of 4 peer series (median +0.797 pp/yr), 75% from its own models" in with_peers.notes
+    assert "centre 15% from the growth of 4 peer series (median +0.797 pp/yr), 85% from its own models" in with_peers.notes
     assert np.median(with_peers.at(2027)) > np.median(alone.at(2027)) + 0.2
     near = _series("R", "s", range(2015, 2025), [97.0 + 0.3 * k for k in range(10)], unit="%")
     s = forecast_series(_frame(near), to_year=2030, draws=500, seed=0, panel=_share_panel(60)).get("R", "s")

@@ -129,14 +129,14 @@ def test_non_positive_series_is_refused_with_a_clear_message():
         anchored_growth([0.0, 5.0], [2020, 2021], PRIOR)
 
 
-def test_auto_takes_a_quarter_of_a_long_series_growth_from_its_peers():
-    # 8 points: the point's log growth is 3/4 the members' and 1/4 the peers' (PEER_TREND_SHARE),
+def test_auto_takes_15_percent_of_a_long_series_growth_from_its_peers():
+    # 8 points: the point's log growth is 85 % the members' and 15 % the peers' (PEER_TREND_SHARE),
     # whatever the prior weight (that one is for 2-4 point series); the paths keep the pooled
     # errors (only 2-4 point series draw their growth from the peers).
     long_y, long_t = 100 * 1.1 ** np.arange(8), np.arange(2015, 2023)
     own = AutoModel().fit(long_y, long_t).predict(3)
     h = np.arange(1, 4)
-    expected = long_y[-1] * np.exp(0.75 * np.log(own / long_y[-1]) + 0.25 * PRIOR.growth * h)
+    expected = long_y[-1] * np.exp(0.85 * np.log(own / long_y[-1]) + 0.15 * PRIOR.growth * h)
     for prior in (PRIOR, replace(PRIOR, weight=30.0)):
         with_prior = AutoModel(prior_growth=prior).fit(long_y, long_t)
         assert not with_prior.growth_anchored_ and with_prior.panel_centred_
