@@ -169,14 +169,15 @@ def growth_pairs(panel, *, indicator: str, exclude_region: str | None = None,
     st = PeerPanel.of(panel).stats(indicator)
     if st is None:
         return pd.DataFrame(columns=PAIR_COLUMNS)
-    keep = np.ones(len(st.pairs), dtype=bool)
+    pa = st.log_pairs
+    keep = np.ones(len(pa.frame), dtype=bool)
     if exclude_region is not None:
-        keep &= st.pair_region != exclude_region
+        keep &= pa.region != exclude_region
     if as_of is not None:
         # the pairs of the rows up to as_of are the pairs ending by then (each region's rows
         # up to a year are a prefix of its sorted rows)
-        keep &= st.pairs["year_b"].to_numpy() <= int(as_of)
-    return st.pairs[keep].reset_index(drop=True) if not keep.all() else st.pairs
+        keep &= pa.year_b <= int(as_of)
+    return pa.frame[keep].reset_index(drop=True) if not keep.all() else pa.frame
 
 
 def _region_pairs(region: str, z: np.ndarray, t: np.ndarray) -> list[tuple]:
@@ -324,9 +325,11 @@ def yearly_growth(years, values) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class PairArrays:
-    """growth_pairs' columns as arrays: ``code`` is the pair's region as its index in the
-    indicator's sorted ``regions``; ``growth`` per year (log or level), ``resid`` its change."""
+    """growth_pairs' rows (``frame``) and its columns as arrays: ``code`` is the pair's region as
+    its index in the indicator's sorted ``regions``; ``growth`` per year (log or level),
+    ``resid`` its change."""
 
+    frame: pd.DataFrame
     region: np.ndarray
     code: np.ndarray
     year_b: np.ndarray
@@ -338,7 +341,7 @@ class PairArrays:
     def of(cls, rows: list[tuple], regions: np.ndarray) -> "PairArrays":
         df = pd.DataFrame(rows, columns=PAIR_COLUMNS)
         region = df["region"].to_numpy(object)
-        return cls(region=region, code=np.searchsorted(regions, region).astype(np.intp),
+        return cls(frame=df, region=region, code=np.searchsorted(regions, region).astype(np.intp),
                    year_b=df["year_b"].to_numpy(float), gap=df["gap"].to_numpy(float),
                    growth=df["growth"].to_numpy(float), resid=df["resid_sd"].to_numpy(float))
 
@@ -349,9 +352,9 @@ class IndicatorStats:
 
     prior_ok, scale, growth : peer_prior's inputs (3+ positive observations: mean absolute
         one-year log change and average annual log growth).
-    pairs, pair_region : growth_pairs of every region (``pair_region`` = its region column).
-    log_pairs, level_pairs : the same pairs as arrays for peer_growth, on the log scale (positive
-        values) and in the indicator's own units (every value: a share's change in points).
+    log_pairs, level_pairs : every region's pairs of consecutive years (growth_pairs, peer_growth),
+        on the log scale (positive values) and in the indicator's own units (every value: a
+        share's change in points).
     changes, rises, falls : year-on-year changes in all, up and down (monotone_direction's steps).
     fastest_up, fastest_down : the largest / smallest yearly growth (``yearly_growth``; nan
         when none).
@@ -361,8 +364,6 @@ class IndicatorStats:
     prior_ok: np.ndarray
     scale: np.ndarray
     growth: np.ndarray
-    pairs: pd.DataFrame
-    pair_region: np.ndarray
     log_pairs: "PairArrays"
     level_pairs: "PairArrays"
     changes: np.ndarray
@@ -408,12 +409,10 @@ def _indicator_stats(rows: pd.DataFrame) -> IndicatorStats:
         if y.size >= 2:
             level_pairs.extend(_region_pairs(region, y, years))
     regions_arr = np.asarray(regions, dtype=object)
-    log_pairs = PairArrays.of(pairs, regions_arr)
-    pairs = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
     return IndicatorStats(
         regions=regions_arr, prior_ok=np.asarray(ok, bool), scale=np.asarray(scale, float),
-        growth=np.asarray(growth, float), pairs=pairs, pair_region=pairs["region"].to_numpy(object),
-        log_pairs=log_pairs, level_pairs=PairArrays.of(level_pairs, regions_arr),
+        growth=np.asarray(growth, float),
+        log_pairs=PairArrays.of(pairs, regions_arr), level_pairs=PairArrays.of(level_pairs, regions_arr),
         changes=np.asarray(changes, int), rises=np.asarray(rises, int), falls=np.asarray(falls, int), fastest_up=np.asarray(up, float),
         fastest_down=np.asarray(down, float))
 
