@@ -222,10 +222,14 @@ def anchored_point(y, years, prior: GrowthPrior, horizon: int, *, own_point=None
     return _unscale(_z_centre(y, years, a, prior, horizon, own_point), prior)
 
 
+def _pace_sd(a: AnchoredGrowth, prior: GrowthPrior) -> float:
+    """Standard deviation of a path's growth rate: a new region among ``k`` peers."""
+    return a.growth_sd * np.sqrt(1 + 1 / max(int(prior.n_peers), 1))
+
+
 def _sd(a: AnchoredGrowth, prior: GrowthPrior, h: np.ndarray) -> np.ndarray:
     """Standard deviation of the paths around the centre after ``h`` years (``anchored_paths``)."""
-    k = max(int(prior.n_peers), 1)
-    return np.sqrt(a.growth_sd**2 * (1 + 1 / k) * h**2 + a.noise**2 * h)
+    return np.sqrt((_pace_sd(a, prior) * h) ** 2 + a.noise**2 * h)
 
 
 def anchored_band(y, years, prior: GrowthPrior, horizon: int, q: float, *, own_point=None):
@@ -255,7 +259,6 @@ def anchored_paths(y, years, prior: GrowthPrior, horizon: int, n_paths: int,
     a = anchored_growth(y, years, prior)
     centre = _z_centre(y, years, a, prior, horizon, own_point)
     h = np.arange(1, int(horizon) + 1, dtype=float)
-    k = max(int(prior.n_peers), 1)
-    dmu = a.growth_sd * np.sqrt(1 + 1 / k) * rng.standard_normal(int(n_paths))
+    dmu = _pace_sd(a, prior) * rng.standard_normal(int(n_paths))
     walk = np.cumsum(rng.standard_normal((int(n_paths), h.size)), axis=1)
     return _unscale(centre[None, :] + dmu[:, None] * h[None, :] + a.noise * walk, prior)
