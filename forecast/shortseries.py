@@ -199,7 +199,7 @@ def peer_trend_point(point, last: float, prior: GrowthPrior, share: float = PEER
 
     >>> prior = GrowthPrior(growth=0.10, spread=0.05, noise=0.04, n_peers=5, n_pairs=9, last_year=2022)
     >>> peer_trend_point([100.0, 100.0], 100.0, prior).round(2).tolist()
-    [102.53, 105.13]
+    [101.51, 103.05]
     """
     point = np.asarray(point, dtype=float)
     if prior.log and (np.any(point <= 0) or not last > 0):
