@@ -86,8 +86,14 @@ def evaluate(frame: pd.DataFrame, *, weights: list[float | None], draws: int, se
                 horizon = int(h_obs.max())
                 cols = h_obs - 1
                 panel = rows_ind[(rows_ind["region"] != region) & (rows_ind["year"] <= origin)]
-                priors = {w: peer_growth(panel, region=region, indicator=ind, half_life=half_life, weight=w)
-                          for w in weights}
+                # w=eb is also scored with the panel's persistence of departures for the series'
+                # span ("+kept", what the engine uses: forecast.panel.growth_persistence)
+                span = int(tk[-1] - tk[0])
+                priors = {f"w={'eb' if w is None else f'{w:g}'}": peer_growth(
+                    panel, region=region, indicator=ind, half_life=half_life, weight=w) for w in weights}
+                if None in weights:
+                    priors["w=eb+kept"] = peer_growth(panel, region=region, indicator=ind, half_life=half_life,
+                                                      span=span)
                 if any(p is None for p in priors.values()):
                     continue
                 scale = peer_prior(panel, region=region, indicator=ind)
@@ -103,7 +109,7 @@ def evaluate(frame: pd.DataFrame, *, weights: list[float | None], draws: int, se
                         if own_point is not None and np.any(own_point <= 0):
                             continue
                         rng = series_rng(seed, region, ind, k)
-                        rows += _scores(key, f"anchor[{label}] w={'eb' if w is None else f'{w:g}'}", k, h_obs, y[later],
+                        rows += _scores(key, f"anchor[{label}] {w}", k, h_obs, y[later],
                                         anchored_point(yk, tk, prior, horizon, own_point=own_point)[cols],
                                         anchored_paths(yk, tk, prior, horizon, draws, rng,
                                                        own_point=own_point)[:, cols])

@@ -18,7 +18,7 @@ from forecast.models import get_model
 from forecast.panel import MIN_PEERS, PeerPanel, peer_growth, peer_prior
 from forecast.paths import Forecast, SeriesForecast
 from forecast.rng import series_rng
-from forecast.shortseries import PEER_TREND_SHARE
+from forecast.shortseries import MAX_SHORT_OBS, PEER_TREND_SHARE
 from history.bundled import without_national_totals
 
 WEAK_EVIDENCE_MAX_OBS = 4
@@ -214,7 +214,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             params["levels"] = True  # the logit of a share is a level, whatever its sign
         if lohi is not None or np.all(y > 0):
             # a share's change in points (its model runs in levels), else log growth
-            growth = peer_growth(panel, region=region, indicator=indicator, log=lohi is None)
+            # a short series' centre keeps as much of its own departure from the peers as the
+            # panel's departures over the same span kept (growth_persistence)
+            span = int(years[-1] - years[0]) if n <= MAX_SHORT_OBS else None
+            growth = peer_growth(panel, region=region, indicator=indicator, log=lohi is None, span=span)
             if growth is not None:
                 params["prior_growth"] = growth
     inner = get_model(model_name, **params)
@@ -252,8 +255,15 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         gp = inner.prior_growth
         flags.append("panel_prior")
         spread = f"{gp.spread:.2f} in logs" if gp.log else _per_year(gp.spread, unit, sign="")
+        if gp.persistence:
+            kept = gp.persistence
+            later = f", {kept[-1]:.0%} from {len(kept)} years on" if len(kept) > 1 else " every year"
+            weighing = (f"its own departure from them kept {kept[0]:.0%} the next year{later}, as the peers' "
+                        f"departures over {int(years[-1] - years[0])} years were")
+        else:
+            weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "
-                     f"spread {spread}), weighted like {gp.weight:.1f} year(s) of own history")
+                     f"spread {spread}), {weighing}")
     if isinstance(inner, AutoModel) and inner.panel_centred_:
         gp = inner.prior_growth
         flags.append("peer_trend")

@@ -10,7 +10,7 @@ partial pooling of group-level scales toward the population).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -112,6 +112,8 @@ class GrowthPrior:
     last_year : latest year in the pairs (no pair ends after the ``as_of`` given).
     weight : prior weight of ``growth`` in years of own history (see forecast.shortseries).
     log : the scale of the above.
+    persistence : ``growth_persistence`` for the series' span, h = 1, 2, ... (empty when not
+        asked for or not estimable).
     """
 
     growth: float
@@ -122,6 +124,7 @@ class GrowthPrior:
     last_year: int
     weight: float = GROWTH_WEIGHT
     log: bool = True
+    persistence: tuple = ()
 
     @property
     def source(self) -> str:
@@ -195,7 +198,7 @@ def _region_pairs(region: str, z: np.ndarray, t: np.ndarray) -> list[tuple]:
 
 def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
                 min_peers: int = MIN_PEERS, half_life: float = GROWTH_HALF_LIFE,
-                weight: float | None = None, log: bool = True) -> GrowthPrior | None:
+                weight: float | None = None, log: bool = True, span: int | None = None) -> GrowthPrior | None:
     """Growth prior for ``region``'s ``indicator`` from the other regions in ``panel``.
 
     Each pair of consecutive observations of a peer (``growth_pairs``) carries weight
@@ -207,6 +210,8 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
 
     ``log`` False: the same in the indicator's own units (every value, a share's change in
     points a year), for series modelled in levels.
+
+    ``span``: the years a short series spans; its ``growth_persistence`` is then included.
 
     Returns ``None`` when fewer than ``min_peers`` regions contribute a pair, or when their
     growth rates do not vary (no spread: the panel cannot say how uncertain growth is, and
@@ -260,8 +265,80 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
         noise = _MAD_TO_SD * _weighted_quantile(np.abs(resid[ok]), rw, 0.5)
     noise_years = int(np.unique(year_b[ok]).size)
     w = growth_weight(noise, spread, noise_years) if weight is None else float(weight)
+    kept = growth_persistence(st, span=span, as_of=as_of, log=log) if span else ()
     return GrowthPrior(growth=centre, spread=spread, noise=noise, n_peers=n_peers,
-                       n_pairs=int(codes.size), last_year=last, weight=w, log=bool(log))
+                       n_pairs=int(codes.size), last_year=last, weight=w, log=bool(log), persistence=kept)
+
+
+#: Horizons (years ahead) to which growth_persistence is measured; later years keep the last.
+PERSISTENCE_HORIZON = 6
+#: A horizon's persistence needs at least this many (region, year) departures; the horizons
+#: after the first that lacks them keep the last estimated value.
+MIN_PERSISTENCE_PAIRS = 20
+
+
+def growth_persistence(panel, *, span: int, indicator: str | None = None, as_of: int | None = None,
+                       log: bool = True, horizon: int = PERSISTENCE_HORIZON) -> tuple[float, ...]:
+    """How much of a region's departure from its peers' growth over ``span`` years carries
+    into its growth over the next ``h`` years, h = 1..``horizon``, learned from the panel.
+
+    For every region and year ``t`` with values at ``t - span``, ``t`` and ``t + h`` (none after
+    ``as_of``): ``x`` = its growth over the ``span`` years to ``t`` and ``y`` = its growth a year
+    over the ``h`` years after, each minus that year's median over the regions. The kept share
+    ``beta_h`` is the robust (Huber) slope of ``y`` on ``x`` through the origin, clipped to
+    [0, 1]: 1 = the departure persists, 0 = the region grows like its peers from then on. Every
+    region counts (its own past is known at ``as_of``; the slope describes the indicator, not
+    the region). Empty when even h = 1 has fewer than ``MIN_PERSISTENCE_PAIRS`` departures.
+
+    ``panel``: a DataFrame, a :class:`PeerPanel` (with ``indicator``) or an
+    :class:`IndicatorStats`. ``log`` False: changes in the indicator's own units.
+
+    >>> years = np.arange(2010, 2020)
+    >>> rates = np.linspace(0.02, 0.20, 25)  # every region keeps its own growth rate
+    >>> panel = pd.DataFrame([{"region": f"r{i}", "indicator": "x", "year": t, "value": 100 * np.exp(g * (t - 2010))}
+    ...                       for i, g in enumerate(rates) for t in years])
+    >>> [round(b, 2) for b in growth_persistence(panel, indicator="x", span=2, horizon=3)]
+    [1.0, 1.0, 1.0]
+    """
+    st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
+    span = int(span)
+    if st is None or span < 1:
+        return ()
+    key = (span, as_of, bool(log), int(horizon))
+    if key not in st._persistence:
+        st._persistence[key] = _persistence(st, span, as_of, bool(log), int(horizon))
+    return st._persistence[key]
+
+
+def _persistence(st: "IndicatorStats", span: int, as_of, log: bool, horizon: int) -> tuple[float, ...]:
+    from statsmodels.robust.robust_linear_model import RLM  # only short series need it
+
+    grid = st.grid[:, st.grid_years <= as_of] if as_of is not None else st.grid
+    if log:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grid = np.where(grid > 0, np.log(np.where(grid > 0, grid, 1.0)), np.nan)
+    n = grid.shape[1]
+    kept: list[float] = []
+    for h in range(1, horizon + 1):
+        if n - h - span < 1:
+            break
+        x = (grid[:, span:n - h] - grid[:, :n - h - span]) / span
+        y = (grid[:, span + h:] - grid[:, span:n - h]) / h
+        ok = np.isfinite(x) & np.isfinite(y)
+        ok &= ok.sum(axis=0) >= MIN_PEERS  # a year's median needs peers
+        if ok.sum() < MIN_PERSISTENCE_PAIRS:
+            break
+        cols = ok.any(axis=0)  # years with departures (nanmedian warns on the others)
+        x, y, ok = x[:, cols], y[:, cols], ok[:, cols]
+        xd = (x - np.nanmedian(np.where(ok, x, np.nan), axis=0))[ok]
+        yd = (y - np.nanmedian(np.where(ok, y, np.nan), axis=0))[ok]
+        if not np.any(xd != 0):
+            break
+        slope = float(xd @ yd / (xd @ xd))  # least squares; exact when departures fit perfectly
+        if np.median(np.abs(yd - slope * xd)) > 0:
+            slope = float(RLM(yd, xd[:, None]).fit().params[0])
+        kept.append(float(np.clip(slope, 0.0, 1.0)))
+    return tuple(kept)
 
 
 #: The panel's noise must rest on changes in growth in at least this many different years before
@@ -358,6 +435,8 @@ class IndicatorStats:
     changes, rises, falls : year-on-year changes in all, up and down (monotone_direction's steps).
     fastest_up, fastest_down : the largest / smallest yearly growth (``yearly_growth``; nan
         when none).
+    grid_years, grid : every value as a region x year matrix (nan where not published), for
+        ``growth_persistence``.
     """
 
     regions: np.ndarray
@@ -371,6 +450,9 @@ class IndicatorStats:
     falls: np.ndarray
     fastest_up: np.ndarray
     fastest_down: np.ndarray
+    grid_years: np.ndarray = None
+    grid: np.ndarray = None
+    _persistence: dict = field(default_factory=dict)
 
     def others(self, region) -> np.ndarray:
         """Mask of every region but ``region``."""
@@ -409,12 +491,16 @@ def _indicator_stats(rows: pd.DataFrame) -> IndicatorStats:
         if y.size >= 2:
             level_pairs.extend(_region_pairs(region, y, years))
     regions_arr = np.asarray(regions, dtype=object)
+    grid_years = np.arange(years_all.min(), years_all.max() + 1) if years_all.size else np.empty(0, int)
+    grid = np.full((regions_arr.size, grid_years.size), np.nan)
+    if years_all.size:
+        grid[np.repeat(np.arange(regions_arr.size), np.diff(cut)), years_all - grid_years[0]] = values_all
     return IndicatorStats(
         regions=regions_arr, prior_ok=np.asarray(ok, bool), scale=np.asarray(scale, float),
         growth=np.asarray(growth, float),
         log_pairs=PairArrays.of(pairs, regions_arr), level_pairs=PairArrays.of(level_pairs, regions_arr),
         changes=np.asarray(changes, int), rises=np.asarray(rises, int), falls=np.asarray(falls, int), fastest_up=np.asarray(up, float),
-        fastest_down=np.asarray(down, float))
+        fastest_down=np.asarray(down, float), grid_years=grid_years, grid=grid)
 
 
 class PeerPanel:

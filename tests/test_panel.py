@@ -8,7 +8,7 @@ import pytest
 from forecast.auto import AutoModel
 from forecast.engine import forecast_series
 from forecast.errors import ForecastError
-from forecast.panel import GrowthPrior, growth_pairs, peer_growth
+from forecast.panel import GrowthPrior, growth_pairs, growth_persistence, peer_growth
 from forecast.shortseries import anchored_growth, anchored_paths, anchored_point
 
 
@@ -180,3 +180,52 @@ def test_peers_without_any_spread_give_no_growth_prior():
     assert peer_growth(same, region="z", indicator="x") is None
     differ = _panel({r: {2020: v, 2022: v * k} for r, v, k in zip("abc", (100.0, 10.0, 50.0), (1.21, 1.25, 1.18))})
     assert peer_growth(differ, region="z", indicator="x").spread > 0
+
+
+def _departures_panel(persistent: bool, regions: int = 20, years=range(2008, 2021), seed: int = 5):
+    """Regions growing 10 % a year plus a departure of their own: the same every year
+    (``persistent``) or drawn anew each year (noise around the common growth)."""
+    rng = np.random.default_rng(seed)
+    spec = {}
+    for i in range(regions):
+        own = rng.normal(0, 0.05)
+        z, obs = np.log(100.0 + 10 * i), {}
+        for t in years:
+            obs[t] = float(np.exp(z))
+            z += 0.10 + (own if persistent else rng.normal(0, 0.05))
+        spec[f"r{i}"] = obs
+    return _panel(spec)
+
+
+def test_persistence_of_departures_is_learned_from_the_panel():
+    kept = growth_persistence(_departures_panel(True), indicator="x", span=2)
+    noise = growth_persistence(_departures_panel(False), indicator="x", span=2)
+    assert len(kept) == len(noise) == 6
+    assert min(kept) > 0.95  # a region that always grew faster keeps doing so
+    assert max(noise) < 0.25  # a fast two years said nothing about the next ones
+    # no look-ahead: the years after as_of change nothing
+    panel = _departures_panel(False)
+    assert growth_persistence(panel, indicator="x", span=2, as_of=2015) == growth_persistence(
+        panel[panel["year"] <= 2015], indicator="x", span=2)
+    # too few departures to say anything: the caller keeps the empirical-Bayes weight
+    assert growth_persistence(SPARSE, indicator="x", span=2) == ()
+
+
+def test_short_series_centre_keeps_the_departure_the_panel_kept():
+    y, years, own = [100.0, 130.0], [2020, 2022], np.array([145.0, 160.0, 175.0])
+    gone = anchored_point(y, years, replace(PRIOR, persistence=(0.0,)), 3, own_point=own)
+    np.testing.assert_allclose(gone, 130.0 * np.exp(PRIOR.growth * np.arange(1, 4)))  # the peers' growth from today
+    kept = anchored_point(y, years, replace(PRIOR, persistence=(1.0,)), 3, own_point=own)
+    np.testing.assert_allclose(kept, own)
+    half = anchored_point(y, years, replace(PRIOR, persistence=(1.0, 0.5)), 3, own_point=own)
+    np.testing.assert_allclose(np.log(half[1:]), 0.5 * np.log(own[1:]) + 0.5 * np.log(gone[1:]))  # year 3 keeps year 2's
+
+
+def test_engine_centre_follows_the_panels_persistence():
+    rows = _panel({"武汉市": {2018: 100.0, 2019: 130.0, 2020: 169.0}})  # 30 % a year against the peers' 10 %
+    kw = dict(to_year=2026, draws=400, seed=2)
+    persistent = forecast_series(rows, panel=_departures_panel(True), **kw).get("武汉市", "x")
+    noise = forecast_series(rows, panel=_departures_panel(False), **kw).get("武汉市", "x")
+    assert persistent.point[-1] > 1.8 * noise.point[-1]
+    assert noise.point[-1] < 169.0 * np.exp(0.13 * 6)  # back near the peers' pace
+    assert any("its own departure from them kept" in n for n in noise.notes)
