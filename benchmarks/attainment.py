@@ -342,8 +342,10 @@ def run_unit(unit: dict) -> tuple[list[dict], dict[str, int]]:
     dropped: dict[str, int] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # a target of kind stock makes its series a stock, as in the CLI (scenarios.projection)
+        stocks = {(c["region"], c["indicator"]) for c in cases if c["kind"] == "stock"}
         fc = forecast_series(frame, to_year=origin + MAX_H, model="auto", draws=unit["draws"], seed=unit["seed"],
-                             as_of=origin, panel=unit["panel"], errors="skip")
+                             as_of=origin, panel=unit["panel"], errors="skip", stocks=stocks)
         sfc = _sf_forecasts(cases) if unit["use_sf"] else {}
     for msg in fc.meta["skipped"].values():
         key = f"targetcast skipped the cut: {msg.split(':')[-1].strip()[:70]}"
