@@ -227,3 +227,17 @@ def test_a_three_point_share_leans_on_its_peers_change_in_points():
     p10, p50, p90 = np.quantile(s.at(2027), [0.1, 0.5, 0.9])
     assert 10.0 < p50 < 10.0 + 3 * 0.8
     assert (p90 - p50) == pytest.approx(p50 - p10, rel=0.1)
+
+
+def test_a_short_share_keeps_as_little_of_its_departure_as_its_peers_did():
+    """A 3-point share rising 1 pp a year among 20 peers that rise 0.2 pp a year, whose own
+    faster or slower years never lasted: in points, its centre goes the peers' pace from today
+    (what it gained stays, the pace does not)."""
+    rng = np.random.default_rng(4)
+    peers = pd.DataFrame([(f"P{i}", "s", y, 10.0 + i * 0.5 + 0.2 * (y - 2010) + rng.normal(0, 0.3), "%")
+                          for i in range(20) for y in range(2010, 2024)],
+                         columns=["region", "indicator", "year", "value", "unit"])
+    rows = _series("R", "s", range(2021, 2024), [12.0, 13.0, 14.0], unit="%")
+    s = forecast_series(_frame(rows), to_year=2029, draws=2000, seed=0, panel=peers).get("R", "s")
+    assert any("its own departure from them kept" in n for n in s.notes)
+    assert np.median(s.at(2029)) == pytest.approx(14.0 + 0.2 * 6, abs=0.5)  # 20.0 at its own pace
