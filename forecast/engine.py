@@ -257,9 +257,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         spread = f"{gp.spread:.2f} in logs" if gp.log else _per_year(gp.spread, unit, sign="")
         if gp.persistence:
             kept = gp.persistence
-            later = f", {kept[-1]:.0%} from {len(kept)} years on" if len(kept) > 1 else " every year"
-            weighing = (f"its own departure from them kept {kept[0]:.0%} the next year{later}, as the peers' "
-                        f"departures over {int(years[-1] - years[0])} years were")
+            later = f", {kept[-1]:.0%} {len(kept)}+ years ahead" if len(kept) > 1 else " every year ahead"
+            span = int(years[-1] - years[0])
+            weighing = (f"its own departure from them kept {kept[0]:.0%} a year ahead{later}, as the peers' "
+                        f"departures over {span} year{'s' if span != 1 else ''} were")
         else:
             weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "

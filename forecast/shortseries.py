@@ -75,8 +75,10 @@ class AnchoredGrowth:
 
     Attributes
     ----------
-    growth : annual log growth (mix of own and panel).
-    growth_sd : its uncertainty (one draw per path).
+    growth : annual log growth, the empirical-Bayes mix of own and panel (the centre's growth
+        when the prior carries no persistence; see ``centre_share``).
+    growth_sd : its uncertainty (one draw per path; the mixture's between-model part uses
+        ``panel_share`` either way).
     noise : standard deviation of one year's log change around the growth.
     own_growth : the series' own average annual log growth.
     own_years : years the series spans (its weight in the mix).
