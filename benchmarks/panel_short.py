@@ -9,6 +9,9 @@ rows of the bundled series, national totals left out as in the CLI: history.bund
   weight, with ``auto``'s point (median of drift and log-drift) as the own part of the mix:
   what ``auto`` does when the engine passes ``prior_growth``,
 * ``anchor[exp] w=..`` the same with the own part a constant growth ``y_n exp(g_own h)``,
+* ``w=eb+kept``: the learned weight plus the panel's persistence of departures for the series'
+  span (forecast.panel.growth_persistence), which the engine passes; on this panel, whose
+  series are sparse or short at these origins, it is rarely estimable and the rows equal w=eb,
 
 where the peer panel never contains the evaluated region nor any year after the origin.
 Only origins with a usable growth panel (>= 3 other regions with a pair of years up to the
