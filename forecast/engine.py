@@ -198,6 +198,7 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             f"Series {region}/{indicator} has {n} observation{'s' if n != 1 else ''}; a trend cannot be "
             "projected from a single point. Add at least one more year of history."
         )
+    spanned = int(years[-1] - years[0])  # years the series spans
     units = [str(u) for u in pd.unique(pd.Series(units, dtype=object).dropna()) if str(u).strip()]
     unit = units[0] if units else ""
     flags, notes = [], []
@@ -216,8 +217,8 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             # a share's change in points (its model runs in levels), else log growth
             # a short series' centre keeps as much of its own departure from the peers as the
             # panel's departures over the same span kept (growth_persistence)
-            span = int(years[-1] - years[0]) if n <= MAX_SHORT_OBS else None
-            growth = peer_growth(panel, region=region, indicator=indicator, log=lohi is None, span=span)
+            growth = peer_growth(panel, region=region, indicator=indicator, log=lohi is None,
+                                 span=spanned if n <= MAX_SHORT_OBS else None)
             if growth is not None:
                 params["prior_growth"] = growth
     inner = get_model(model_name, **params)
@@ -258,9 +259,8 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         if gp.persistence:
             kept = gp.persistence
             later = f", {kept[-1]:.0%} {len(kept)}+ years ahead" if len(kept) > 1 else " every year ahead"
-            span = int(years[-1] - years[0])
             weighing = (f"its own departure from them kept {kept[0]:.0%} a year ahead{later}, as the peers' "
-                        f"departures over {span} year{'s' if span != 1 else ''} were")
+                        f"departures over {spanned} year{'s' if spanned != 1 else ''} were")
         else:
             weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "
