@@ -258,8 +258,9 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
         spread = f"{gp.spread:.2f} in logs" if gp.log else _per_year(gp.spread, unit, sign="")
         if gp.persistence:
             kept = gp.persistence
-            later = f", {kept[-1]:.0%} {len(kept)}+ years ahead" if len(kept) > 1 else " every year ahead"
-            weighing = (f"its own departure from them kept {kept[0]:.0%} a year ahead{later}, as the peers' "
+            how = (f"{kept[0]:.0%} a year ahead, {kept[-1]:.0%} {len(kept)}+ years ahead" if len(kept) > 1
+                   else f"{kept[0]:.0%} every year ahead")
+            weighing = (f"its own departure from them kept {how}, as the peers' "
                         f"departures over {spanned} year{'s' if spanned != 1 else ''} were")
         else:
             weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
