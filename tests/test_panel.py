@@ -209,6 +209,9 @@ def test_persistence_of_departures_is_learned_from_the_panel():
         panel[panel["year"] <= 2015], indicator="x", span=2)
     # too few departures to say anything: the caller keeps the empirical-Bayes weight
     assert growth_persistence(SPARSE, indicator="x", span=2) == ()
+    # departures from two years (2010-2011 -> the next year) are not enough; from three, h = 1 is
+    assert growth_persistence(panel, indicator="x", span=2, as_of=2012) == ()
+    assert len(growth_persistence(panel, indicator="x", span=2, as_of=2013)) == 1
 
 
 def test_short_series_centre_keeps_the_departure_the_panel_kept():
