@@ -19,8 +19,9 @@ carried into their next ``h`` years. The normal-normal weight assumes a region's
 apart from its peers' for good; on the yearbook panel a two-year departure mostly fades
 (kept 0-40 % after 1-6 years for patent flows, 40-70 % for invention patents in force), and
 the 3-point centres that kept more of it missed in the direction of the departure, growing with
-the horizon (benchmarks/attainment.py: the 2-4 point bins at P 0.35 / 0.65 came true 29 % / 71 %;
-with the learned persistence 32 % / 69 %, 3-point Brier 0.1539 -> 0.1518). The spread is unchanged.
+the horizon (benchmarks/attainment.py, 3-point cuts: Brier 0.1539 -> 0.1488, stocks 0.1515 ->
+0.1380; over all nine origins better at six, unchanged at the two whose panels are too short to
+tell, 0.0009 worse at 2021). The spread is unchanged.
 
 The paths: ``log y_{n+h} = centre_h + dmu * h + sigma * W_h`` where the growth deviation ``dmu``
 is drawn once per path from N(0, sd^2 (1 + 1/k)), ``k`` the number of peers (parameter
