@@ -44,7 +44,8 @@ def outcomes(as_of: int, draws: int, seed: int) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     to_year = int(later["year"].max())
     panel = reference_panel(frame[frame["year"] <= as_of], None)
-    fc = forecast_series(history, to_year=to_year, draws=draws, seed=seed, panel=panel, errors="skip")
+    # as_of also cuts the panel: the bundled peers hold the outcome years themselves
+    fc = forecast_series(history, to_year=to_year, draws=draws, seed=seed, panel=panel, errors="skip", as_of=as_of)
     rows = []
     for (region, indicator), n in counts[counts >= 2].items():
         try:

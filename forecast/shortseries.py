@@ -206,8 +206,8 @@ def _mix(z_last: float, own: np.ndarray, panel: np.ndarray, share) -> np.ndarray
 #: with 0.15 / 0.2 / 0.25 / 0.3 / 0.4 / 0.5, flat from 0.2; every share wins at 2014-2020 and
 #: loses at 2021, after which the peers' growth broke (0.1411 without, 0.1447 / 0.1491 / 0.1678
 #: with 0.15 / 0.25 / 0.5). The low end, because the same has happened since: five provinces'
-#: invention patents in force, as of 2023, came in in 2024-2025 1.8-4.9 % below the centre with
-#: 0.25, 0.7-3.0 % below with 0.15, within 0.9 % without (six outcomes,
+#: invention patents in force, as of 2023, came in in 2024-2025 2.0-5.1 % below the centre with
+#: 0.25, 0.8-3.1 % below with 0.15, within 0.9 % without (six outcomes,
 #: benchmarks/recent_outcomes.py);
 #: and larger shares leave the fans, sized around the members' median, too wide (default run: 9
 #: reliability bins more than 5 points off with 0.15, 21 with 0.25). The short series' weight
