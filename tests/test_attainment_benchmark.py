@@ -100,3 +100,14 @@ def test_base_rate_leaves_the_series_out():
     rows = pd.DataFrame({"set": "s", "length": "3", "kind": "stock", "direction": "up", "h": 2, "d": 0.0,
                          "series": ["A", "A", "B", "C"], "outcome": [1, 1, 0, 1]})
     assert bench.base_rate(rows).tolist() == pytest.approx([0.5, 0.5, 1.0, 0.5 + 1 / 6])
+
+
+def test_short_cuts_crps_is_the_absolute_error_for_one_path_and_known_for_a_normal():
+    spec = importlib.util.spec_from_file_location("short_cuts_benchmark", _PATH.parent / "short_cuts.py")
+    cuts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cuts)
+    # a single path: CRPS = |log x - log y|
+    assert cuts.crps_log(np.array([np.e]), 1.0) == pytest.approx(1.0)
+    # log values ~ N(0, 1), outcome at the median: CRPS = 2 phi(0) - 1/sqrt(pi) = 0.2337
+    z = np.random.default_rng(0).standard_normal(200_000)
+    assert cuts.crps_log(np.exp(z), 1.0) == pytest.approx(0.23370, abs=0.002)
