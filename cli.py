@@ -550,10 +550,10 @@ def forecast_cmd(
         cols = ["year", "p50", "mean"] + [c for lv in levels for c in (f"lo_{lv}", f"hi_{lv}")]
         obs = ", ".join(f"{y}:{fmt_num(v)}" for y, v in zip(sf.obs_years[-6:], sf.obs_values[-6:]))
         cap = (f"模型 {sf.model} · 观测 {obs}" if lang == Lang.zh else f"model {sf.model} · observed {obs}")
-        if sf.flags:
-            cap += "\n" + _flag_words(";".join(sf.flags), lang)
-        if sf.notes:
-            cap += "\n" + "\n".join(sf.notes)
+        if sf.flags_for():
+            cap += "\n" + _flag_words(";".join(sf.flags_for()), lang)
+        if sf.notes_for():
+            cap += "\n" + "\n".join(sf.notes_for())
         tables.append(frame_table(sub[cols].reset_index(drop=True), title=f"{sf.region} / {sf.indicator} {sf.unit}",
                                   caption=cap, lang=lang))
     write_frame(frame, fmt, output, meta=meta, renderables=tables)

@@ -273,14 +273,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
                      f"(median {_per_year(gp.growth, unit, gp.log)}), {1 - PEER_TREND_SHARE:.0%} from its own models")
 
     h = max(int(to_year) - int(years[-1]), 0)
-    if isinstance(inner, AutoModel) and h > inner.pool_.horizon:
-        # The pooled errors (and the short-series check, benchmarks/panel_short.py) reach
-        # 6 years ahead; later years extend them as a random walk, which nothing has scored.
-        last_checked = int(years[-1]) + inner.pool_.horizon
-        flags.append("beyond_calibration")
-        later = f"{last_checked + 1}" if int(to_year) == last_checked + 1 else f"{last_checked + 1}-{int(to_year)}"
-        notes.append(f"{h} years after the last observation: the fan is calibrated up to {last_checked}; "
-                     f"{later} extend{'s' if later.isdigit() else ''} it untested")
+    # The pooled errors (and the short-series check, benchmarks/panel_short.py) reach
+    # pool_.horizon years ahead; later years extend them as a random walk, which nothing has
+    # scored: SeriesForecast.flags_for(year) says so for the year a target is judged in.
+    calibrated_to = int(years[-1]) + inner.pool_.horizon if isinstance(inner, AutoModel) else None
     rng = series_rng(seed, region, indicator)
     direction = monotone_direction(y, years, panel, region=region, indicator=indicator, stock=stock)
     if direction:
@@ -298,7 +294,7 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
     return SeriesForecast(
         region=region, indicator=indicator, years=np.arange(years[-1] + 1, years[-1] + 1 + h), paths=paths,
         point=point, model=_label(model, model_name), obs_years=years, obs_values=y, flags=tuple(flags),
-        notes=tuple(notes), unit=unit,
+        notes=tuple(notes), unit=unit, calibrated_to=calibrated_to,
     )
 
 

@@ -35,8 +35,12 @@ class SeriesForecast:
     model : name of the model (for ``auto``, e.g. ``"auto[drift+theta]"``).
     obs_years, obs_values : the observations the model was fitted on (gaps visible).
     flags : short machine-readable flags, e.g. ``"weak_evidence"``, ``"panel_prior"``,
-        ``"gaps"``; shown in every output.
-    notes : human-readable notes explaining the flags.
+        ``"gaps"``; shown in every output. They hold for every year; ``flags_for`` adds the
+        ones that depend on the year judged.
+    notes : human-readable notes explaining the flags (``notes_for``: with the year's).
+    calibrated_to : last year the fan's spread has been scored for (``None``: no such limit,
+        e.g. an explicit model with model-based intervals); later years are flagged
+        ``beyond_calibration``.
     """
 
     region: str
@@ -50,6 +54,7 @@ class SeriesForecast:
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     unit: str = ""
+    calibrated_to: int | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -82,6 +87,28 @@ class SeriesForecast:
                 f"{self.years.min() if self.years.size else '-'}-{self.years.max() if self.years.size else '-'})."
             )
         return self.paths[:, col[0]]
+
+    def _judged(self, year) -> int:
+        return int(self.years[-1]) if year is None and self.years.size else int(year if year is not None else self.last_year)
+
+    def beyond_calibration(self, year: int | None = None) -> bool:
+        """Whether ``year`` (default: the last simulated year) is past the scored horizon."""
+        return self.calibrated_to is not None and self._judged(year) > self.calibrated_to
+
+    def flags_for(self, year: int | None = None) -> tuple[str, ...]:
+        """``flags`` for a judgement of ``year`` (default: the last simulated year): a 2025
+        target read from paths run to 2030 for another target is not beyond the calibrated
+        horizon because 2030 is."""
+        return self.flags + (("beyond_calibration",) if self.beyond_calibration(year) else ())
+
+    def notes_for(self, year: int | None = None) -> tuple[str, ...]:
+        """``notes`` for a judgement of ``year``, with the calibration note when it applies."""
+        if not self.beyond_calibration(year):
+            return self.notes
+        year, last = self._judged(year), self.calibrated_to
+        later = f"{last + 1}" if year == last + 1 else f"{last + 1}-{year}"
+        return self.notes + (f"{year - self.last_year} years after the last observation: the fan is calibrated up "
+                             f"to {last}; {later} extend{'s' if later.isdigit() else ''} it untested",)
 
     def quantiles(self, q) -> np.ndarray:
         """Quantiles of the paths per year, shape (len(q), h)."""
@@ -148,7 +175,7 @@ class Forecast:
                 for i, lv in enumerate(levels):
                     row[f"lo_{lv}"] = float(qv[1 + 2 * i, j])
                     row[f"hi_{lv}"] = float(qv[2 + 2 * i, j])
-                row["flags"] = ";".join(s.flags)
+                row["flags"] = ";".join(s.flags_for(int(year)))
                 rows.append(row)
         cols = ["region", "indicator", "year", "model", "point", "mean", "p50"]
         for lv in levels:

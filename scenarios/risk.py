@@ -373,8 +373,8 @@ def _assess_one(tr, fc, known, full, skipped, peers, as_of, thresholds, tol):
         msg = skipped.get(key)
         notes.append(f"Not forecast: {msg}" if msg else _REASON_NOTES["no_history"])
     else:
-        flags.extend(sf.flags)
-        notes.extend(sf.notes)
+        flags.extend(sf.flags_for(int(tr["target_year"])))
+        notes.extend(sf.notes_for(int(tr["target_year"])))
     ev = evaluate_target(tr, sf, as_of=as_of)
     first = _first_year(full.get(key))
     if first is not None and int(tr["target_year"]) < first:

@@ -95,13 +95,20 @@ def test_missing_column_and_bad_errors_value():
 def test_years_beyond_the_calibrated_horizon_are_flagged():
     # The pooled errors reach 6 years ahead: 2024-2029 from 2023 is inside, 2030 is not.
     inside = forecast_series(_frame(BASE), to_year=2029, draws=100, seed=1).get("武汉市", "grants")
-    assert "beyond_calibration" not in inside.flags
-    far = forecast_series(_frame(BASE), to_year=2031, draws=100, seed=1).get("武汉市", "grants")
-    assert "beyond_calibration" in far.flags
-    assert any("calibrated up to 2029; 2030-2031 extend it untested" in n for n in far.notes)
+    assert "beyond_calibration" not in inside.flags_for()
+    run = forecast_series(_frame(BASE), to_year=2031, draws=100, seed=1)
+    far = run.get("武汉市", "grants")
+    assert "beyond_calibration" in far.flags_for()
+    assert any("calibrated up to 2029; 2030-2031 extend it untested" in n for n in far.notes_for())
+    assert any(n.endswith("calibrated up to 2029; 2030 extends it untested") for n in far.notes_for(2030))
+    # the same paths judged in a year inside the horizon (a 2025 target in a run to 2031) are not flagged
+    assert "beyond_calibration" not in far.flags_for(2029)
+    assert not any("calibrated up to" in n for n in far.notes_for(2029))
+    flags = run.to_frame().query("indicator == 'grants'").set_index("year")["flags"]
+    assert "beyond_calibration" not in flags[2029] and "beyond_calibration" in flags[2030]
     # explicit models carry their own (model-based) uncertainty: no such flag
     drift = forecast_series(_frame(BASE), to_year=2031, model="drift", draws=100, seed=1).get("武汉市", "grants")
-    assert "beyond_calibration" not in drift.flags
+    assert "beyond_calibration" not in drift.flags_for()
 
 
 def test_monotone_paths_need_a_stock_or_peers_that_never_fall():

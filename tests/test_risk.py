@@ -375,3 +375,15 @@ def test_default_as_of_is_per_plan_and_a_plan_is_the_same_alone_or_with_others()
     gs_alone = goal_seek_table(alone, risks=("on_track", "watch", "at_risk", "off_track"))
     assert len(gs_alone) >= 2 and gs_alone["uplift_needed"].notna().any()
     pd.testing.assert_frame_equal(gs_both[gs_both["plan"] == "demo"].reset_index(drop=True), gs_alone, check_dtype=False)
+
+
+def test_beyond_calibration_is_judged_per_target_year():
+    """Paths run to the file's last target year (2031 here); a 2025 target on the same series is
+    two years out and must not carry the 2031 target's 'beyond calibrated horizon' flag."""
+    t = targets_frame()
+    far = t[t["name"] == "授权量(高)"].assign(name="远期", target_year=2031, target_value=3000.0)
+    a = assess(pd.concat([t, far], ignore_index=True), series_frame(), plans=["demo"], draws=500, seed=3)
+    near, late = by_name(a.table, "授权量(高)"), by_name(a.table, "远期")
+    assert "beyond_calibration" not in near["flags"] and "calibrated up to" not in near["notes"]
+    assert "beyond_calibration" in late["flags"]
+    assert "calibrated up to 2028; 2029-2031 extend it untested" in late["notes"]
