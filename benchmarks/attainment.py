@@ -532,6 +532,35 @@ def _groupings(rows: pd.DataFrame) -> list[tuple[str, pd.Series]]:
             ("anchor", rows["anchor"])]
 
 
+#: bin_diagnosis' columns, explained under the flagged-bins table.
+DIAGNOSIS = ("gap up / down (pts)", "gap without one origin (pts)")
+
+
+def _gap(sub: pd.DataFrame) -> float:
+    return 100 * float(sub["outcome"].mean() - sub["p_targetcast"].mean()) if len(sub) else float("nan")
+
+
+def bin_diagnosis(sub: pd.DataFrame) -> dict[str, str]:
+    """What lies behind one off-diagonal bin (its targets ``sub``).
+
+    * Upward and downward targets apart: a centre too high makes upward targets come true less
+      often than P says and downward ones more often (gaps of opposite sign); a fan too wide makes
+      both come true less often than P below 0.5 and more often above it (same sign).
+    * The gap when each forecast origin is left out in turn, for the origin whose absence moves it
+      most: a bin off because of one origin's common shock (every region's growth broke the same
+      year) is back near the diagonal without it; one off at every origin is not.
+    """
+    up, down = sub[sub["direction"] == "up"], sub[sub["direction"] == "down"]
+    out = {DIAGNOSIS[0]: f"{_gap(up):+.1f} ({len(up)}) / {_gap(down):+.1f} ({len(down)})"}
+    loo = {o: _gap(sub[sub["origin"] != o]) for o in sorted(sub["origin"].unique())}
+    if len(loo) > 1:
+        o = min(loo, key=lambda k: abs(loo[k]))
+        out[DIAGNOSIS[1]] = f"without {o}: {loo[o]:+.1f} (others {min(v for k, v in loo.items() if k != o):+.1f}..{max(v for k, v in loo.items() if k != o):+.1f})"
+    else:
+        out[DIAGNOSIS[1]] = "one origin"
+    return out
+
+
 def reliability_tables(rows: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Per set: a wide table (group x bin, cells 'mean P -> obs (n)'), and all flagged bins."""
     tables, flagged = {}, []
@@ -550,10 +579,11 @@ def reliability_tables(rows: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.
                     if bad:
                         flagged.append({"set": st, "group": f"{gname}: {val}", "bin": f"{r.lo:.1f}-{r.hi:.1f}",
                                         "n": int(r.n), "mean P": f"{r.mean_p:.3f}", "obs": f"{r.obs:.3f}",
-                                        "gap (pts)": f"{100 * r.gap:+.1f}"})
+                                        "gap (pts)": f"{100 * r.gap:+.1f}",
+                                        **bin_diagnosis(sub[bin_index(sub["p_targetcast"]) == r.bin])})
                 lines.append({"group": f"{gname}: {val}", "targets": len(sub), **cells})
         tables[st] = pd.DataFrame(lines)
-    flags = pd.DataFrame(flagged, columns=["set", "group", "bin", "n", "mean P", "obs", "gap (pts)"])
+    flags = pd.DataFrame(flagged, columns=["set", "group", "bin", "n", "mean P", "obs", "gap (pts)", *DIAGNOSIS])
     if len(flags):
         flags = flags.assign(_a=flags["gap (pts)"].astype(float).abs()).sort_values(["set", "_a"], ascending=[True, False]).drop(columns="_a")
     return tables, flags
@@ -581,6 +611,12 @@ def render(rows: pd.DataFrame, methods: list[str], *, header: str, boot: int, se
     md += [f"**Reliability bins with >= {FLAG_MIN_N} targets more than {100 * FLAG_GAP:.0f} points off the "
            f"diagonal** ({len(flags)}; largest gap first)", ""]
     md += (_md(flags) if len(flags) else ["none"]) + [""]
+    if len(flags):
+        md += ["'gap up / down': the bin's upward and downward targets apart (targets); opposite signs = the centre "
+               "is off (too high when upward targets fall short), the same sign = the spread is off. 'gap without one "
+               "origin': the bin's gap with the origin that moves it most left out, and the range when each other "
+               "origin is left out instead; a bin near the diagonal without one origin is that origin's common "
+               "shock.", ""]
     md += ["Notes:"] + [f"- {n}" for n in notes]
     return "\n".join(md)
 
