@@ -304,7 +304,12 @@ class AutoModel(Model):
             self.scale_source_ = "the generic prior (M3 yearly)"
         self.prior_scale_ = prior_scale
         self.own_scale_ = shrunk_scale(raw, n_changes, prior=prior_scale, k0=self.pool_.k0)
-        self.spread_ = member_spread(member_forecasts(y, years, SPREAD_HORIZON, self.log_), log=self.log_)
+        # The members' disagreement counts only among the plausible ones: a member the series' own
+        # history refuted (``plausible_members``) left the centre, and its miss of the trend is not
+        # uncertainty about it either.
+        fits = member_fits(y, years, SPREAD_HORIZON, self.log_)
+        kept = plausible_members(y, years, fits, log=self.log_)
+        self.spread_ = member_spread({k: fits[k][0] for k in kept}, log=self.log_)
         self.scale_ = total_scale(self.own_scale_, self.spread_)
         self.raw_scale_, self.n_changes_ = raw, n_changes
         self.smoothness_ = smoothness(y, years, log=self.log_)

@@ -232,3 +232,27 @@ def test_pool_draws_from_windows_as_smooth_as_the_series():
     steady = np.exp(0.1 * np.arange(6))
     assert smoothness(steady, np.arange(6), log=True) == pytest.approx(0.0, abs=1e-12)
     assert np.isnan(smoothness(steady[:2], np.arange(2), log=True))
+
+
+def test_refuted_members_leave_the_centre_and_the_spread():
+    """A stock that grew 10 % +- 0.5 % every year refutes the no-trend members (SES misses by the
+    whole growth every year): they leave the median and their disagreement does not widen the fan.
+    A noisy series refutes nothing."""
+    from forecast.auto import member_fits, plausible_members
+    from forecast.calibration import SPREAD_HORIZON, member_spread
+
+    years = np.arange(2014, 2024)
+    steady = 100 * np.exp(np.cumsum(np.r_[0, 0.095 + 0.01 * (np.arange(9) % 2)]))
+    fits = member_fits(steady, years, SPREAD_HORIZON)
+    kept = plausible_members(steady, years, fits)
+    assert {"ses", "logses"}.isdisjoint(kept) and {"drift", "logdrift"} <= set(kept)
+    m = AutoModel().fit(steady, years)
+    every = member_spread({k: f for k, (f, _) in fits.items()}, log=True)
+    assert m.spread_ == pytest.approx(member_spread({k: fits[k][0] for k in kept}, log=True))
+    assert m.spread_ < 0.8 * every  # 0.025 against 0.035 with SES, log SES and log Theta
+
+    noisy = np.array([100, 130, 95, 140, 120, 160, 110, 150, 170, 125.0])
+    nfits = member_fits(noisy, years, SPREAD_HORIZON)
+    assert plausible_members(noisy, years, nfits) == list(nfits)
+    assert AutoModel().fit(noisy, years).spread_ == pytest.approx(
+        member_spread({k: f for k, (f, _) in nfits.items()}, log=True))
