@@ -24,8 +24,8 @@ Sample paths
     smoothness (forecast.calibration), and ``s`` is the series' own scale
     (forecast.calibration.raw_scale: its mean absolute one-year change in logs, its noise
     around the trend in levels) shrunk, on the log scale, toward a prior scale (the peers' scale when the engine passes one from
-    the panel, else the generic M3 prior), combined in quadrature with the members' disagreement about
-    the trend (forecast.calibration.member_spread). With all noise set to zero the path is
+    the panel, else the generic M3 prior), combined in quadrature with the plausible members'
+    disagreement about the trend (forecast.calibration.member_spread). With all noise set to zero the path is
     the point forecast.
 
 References

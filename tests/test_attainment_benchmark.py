@@ -111,3 +111,29 @@ def test_short_cuts_crps_is_the_absolute_error_for_one_path_and_known_for_a_norm
     # log values ~ N(0, 1), outcome at the median: CRPS = 2 phi(0) - 1/sqrt(pi) = 0.2337
     z = np.random.default_rng(0).standard_normal(200_000)
     assert cuts.crps_log(np.exp(z), 1.0) == pytest.approx(0.23370, abs=0.002)
+
+
+def test_bin_diagnosis_tells_a_centre_from_a_spread_and_names_the_origin():
+    # P 0.35 in every row. Centre too high: upward targets came true less, downward ones more.
+    # The 2013 rows carry all of it: without them the bin is on the diagonal.
+    rows = pd.DataFrame({"p_targetcast": 0.35, "direction": ["up"] * 4 + ["down"] * 4,
+                         "origin": [2013, 2013, 2015, 2015, 2013, 2013, 2015, 2015],
+                         "outcome": [0, 0, 1, 0, 1, 1, 0, 1]})
+    d = bench.bin_diagnosis(rows)
+    assert d["gap up / down (pts)"] == "-10.0 (4) / +40.0 (4)"
+    assert d["gap without one origin (pts)"] == "without 2013: +15.0 (others +15.0..+15.0)"
+    assert bench.bin_diagnosis(rows.assign(origin=2017))["gap without one origin (pts)"] == "one origin"
+
+
+def test_pit_summary_of_uniform_and_of_too_wide_forecasts():
+    spec = importlib.util.spec_from_file_location("pit_cuts_benchmark", _PATH.parent / "pit_cuts.py")
+    pit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pit)
+    u = (np.arange(10_000) + 0.5) / 10_000  # exactly uniform: calibrated
+    s = pit.pit_summary(u)
+    assert (s["mean"], s["cov80"], s["cov50"]) == pytest.approx((0.5, 0.8, 0.5))
+    assert s["var12"] == pytest.approx(1.0, abs=1e-3) and s["tails35"] == pytest.approx(1.0, abs=1e-3)
+    # a fan twice too wide: outcomes N(0, 1) under a N(0, 2^2) forecast -> PIT = Phi(z / 2)
+    from scipy.stats import norm
+    w = pit.pit_summary(norm.cdf(norm.ppf(u) / 2))
+    assert w["var12"] < 0.4 and w["cov80"] == pytest.approx(2 * norm.cdf(2 * norm.ppf(0.9)) - 1, abs=1e-3)
