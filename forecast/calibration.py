@@ -59,10 +59,22 @@ def _changes(y: np.ndarray, years: np.ndarray, log: bool) -> tuple[np.ndarray, n
 
 
 def mean_abs_change(y: np.ndarray, years: np.ndarray, *, log: bool) -> float:
-    """Mean absolute one-year change, a change across a gap of ``g`` years divided by
-    ``sqrt(g)`` (random-walk scaling, so gapped series are not mistaken for volatile ones)."""
+    """Mean absolute one-year change. A change across a gap of ``g`` years counts as ``g``
+    years of the series' average trend plus its departure from that trend scaled to one year
+    (divided by ``sqrt(g)``, random-walk scaling): the trend grows with the gap, the noise as a
+    random walk, so a gapped series is mistaken neither for a volatile one nor, when it trends,
+    for one whose yearly change is ``sqrt(g)`` times its growth (Hubei's invention patents per
+    10,000 people, 2.1 in 2012 to 28.2 in 2024 in 5 gapped changes: 0.33 a year with every
+    change scaled by ``sqrt(g)``, 0.21 now; its growth was 0.22 a year). With a single change
+    trend and noise cannot be told apart and it is divided by ``sqrt(g)``. Without gaps this is
+    the plain mean of ``|change|``."""
     dz, gaps = _changes(y, years, log)
-    return float(np.mean(np.abs(dz) / np.sqrt(gaps))) if dz.size else float("nan")
+    if not dz.size:
+        return float("nan")
+    if dz.size == 1:
+        return float(np.abs(dz[0]) / np.sqrt(gaps[0]))
+    trend = float(np.sum(dz) / np.sum(gaps))
+    return float(np.mean(np.abs(trend + (dz - trend * gaps) / np.sqrt(gaps))))
 
 
 def trend_noise(y: np.ndarray, years: np.ndarray, *, log: bool) -> float:

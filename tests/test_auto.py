@@ -256,3 +256,22 @@ def test_refuted_members_leave_the_centre_and_the_spread():
     assert plausible_members(noisy, years, nfits) == list(nfits)
     assert AutoModel().fit(noisy, years).spread_ == pytest.approx(
         member_spread({k: f for k, (f, _) in nfits.items()}, log=True))
+
+
+def test_mean_abs_change_counts_a_gap_as_trend_plus_random_walk_noise():
+    from forecast.calibration import mean_abs_change
+
+    # no gaps: the plain mean of |change|
+    assert mean_abs_change(np.array([100.0, 110, 99, 120]), np.array([1, 2, 3, 4]), log=False) == pytest.approx(
+        (10 + 11 + 21) / 3)
+    # a steady 10 % a year published in 2012, 2015, 2017, 2018, 2021: its yearly change is its growth
+    years = np.array([2012, 2015, 2017, 2018, 2021])
+    steady = 100 * np.exp(0.1 * (years - 2012))
+    assert mean_abs_change(steady, years, log=True) == pytest.approx(0.1)
+    # (dividing each change by sqrt(gap) made it 0.1 * mean(sqrt(3), sqrt(2), 1, sqrt(3)) = 0.155)
+    # noise without a trend still scales as a random walk: +-d over g years counts as d / sqrt(g)
+    flat = np.exp(np.array([0.0, 0.3, 0.0, 0.3]))
+    assert mean_abs_change(flat, np.array([0, 4, 8, 12]), log=True) == pytest.approx(0.3 / 2, abs=0.03)
+    # one change across a gap: trend and noise cannot be told apart, |change| / sqrt(gap)
+    assert mean_abs_change(np.array([100.0, 200.0]), np.array([2020, 2024]), log=True) == pytest.approx(
+        np.log(2) / 2)
