@@ -137,6 +137,21 @@ def test_monotone_paths_need_a_stock_or_peers_that_never_fall():
     assert "monotone" not in run(panel=falling).flags
     assert "monotone" not in run(panel=falling, stocks={("z", "x")}).flags  # peers that fell win
 
+    # A declared stock needs no long run: Wuhan's high-value invention patents per 10,000 people,
+    # 3 rises to 40.57, no peers; P(> 40 next year) was 0.92 when 4 rises were required.
+    wuhan = pd.DataFrame({"region": "武汉市", "indicator": "hv", "year": [2020, 2021, 2023, 2024],
+                          "value": [20.5, 24.46, 34.56, 40.57]})
+    short = forecast_series(wuhan, to_year=2025, draws=2000, seed=3, stocks={("武汉市", "hv")}).get("武汉市", "hv")
+    assert "monotone" in short.flags and any("rose in all 3 changes, a stock" in n for n in short.notes)
+    assert np.all(short.at(2025) >= 40.57)
+    plain = forecast_series(wuhan, to_year=2025, draws=2000, seed=3).get("武汉市", "hv")
+    assert "monotone" not in plain.flags and np.mean(plain.at(2025) > 40) < 0.97
+    one = forecast_series(wuhan.tail(2), to_year=2025, draws=500, seed=3, stocks={("武汉市", "hv")}).get("武汉市", "hv")
+    assert any("rose in its one change, a stock" in n for n in one.notes)
+    fell = wuhan.assign(value=[20.5, 24.46, 23.0, 40.57])  # one fall: the run says nothing
+    assert "monotone" not in forecast_series(fell, to_year=2025, draws=500, seed=3,
+                                             stocks={("武汉市", "hv")}).get("武汉市", "hv").flags
+
 
 def test_a_share_below_half_a_percent_is_not_flattened_onto_the_clip():
     """Shares are modelled on the logit scale with values on the bounds pulled inside; a share
