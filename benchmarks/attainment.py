@@ -555,7 +555,8 @@ def bin_diagnosis(sub: pd.DataFrame) -> dict[str, str]:
     loo = {o: _gap(sub[sub["origin"] != o]) for o in sorted(sub["origin"].unique())}
     if len(loo) > 1:
         o = min(loo, key=lambda k: abs(loo[k]))
-        out[DIAGNOSIS[1]] = f"without {o}: {loo[o]:+.1f} (others {min(v for k, v in loo.items() if k != o):+.1f}..{max(v for k, v in loo.items() if k != o):+.1f})"
+        rest = [v for k, v in loo.items() if k != o]
+        out[DIAGNOSIS[1]] = f"without {o}: {loo[o]:+.1f} (others {min(rest):+.1f}..{max(rest):+.1f})"
     else:
         out[DIAGNOSIS[1]] = "one origin"
     return out

@@ -89,7 +89,9 @@ class SeriesForecast:
         return self.paths[:, col[0]]
 
     def _judged(self, year) -> int:
-        return int(self.years[-1]) if year is None and self.years.size else int(year if year is not None else self.last_year)
+        if year is not None:
+            return int(year)
+        return int(self.years[-1]) if self.years.size else self.last_year
 
     def beyond_calibration(self, year: int | None = None) -> bool:
         """Whether ``year`` (default: the last simulated year) is past the scored horizon."""

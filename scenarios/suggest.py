@@ -161,6 +161,7 @@ def suggest(
         p10, p50, p90 = np.quantile(v, [0.1, 0.5, 0.9])
         horizon = int(to_year) - sf.last_year
         flags = list(sf.flags_for(int(to_year))) + (["observed"] if note else [])
+        notes = list(sf.notes_for(int(to_year))) + ([note] if note else [])
         rows.append({
             "region": sf.region, "indicator": sf.indicator, "unit": sf.unit or units.get(sf.key, ""),
             "latest_year": sf.last_year, "latest_value": sf.last_value, "to_year": int(to_year),
@@ -168,7 +169,7 @@ def suggest(
             "suggested_target": s, "p_at_suggested": p_s, "p10": float(p10), "p50": float(p50), "p90": float(p90),
             "cagr_suggested": _cagr(s, sf.last_value, horizon), "cagr_p50": _cagr(float(p50), sf.last_value, horizon),
             "n_obs": int(len(sf.obs_years)), "model": sf.model, "flags": ";".join(flags),
-            "notes": "; ".join([*sf.notes_for(int(to_year)), note] if note else sf.notes_for(int(to_year))),
+            "notes": "; ".join(notes),
             "seed": int(seed), "draws": int(draws),
         })
     for key, message in (fc.meta.get("skipped") or {}).items():
