@@ -329,6 +329,21 @@ def _anchor(sf) -> str:
     return "generic prior" if "generic_prior" in sf.flags else "own"
 
 
+def forecast_unit(unit: dict):
+    """targetcast's forecasts of one batch of cuts, to ``MAX_H`` years after the origin, with the
+    panel cut at the origin (every benchmark that scores these cuts reads them from here)."""
+    cases, origin = unit["cases"], unit["origin"]
+    frame = pd.DataFrame([(c["region"], c["indicator"], int(t), float(v), c["unit"])
+                          for c in cases for t, v in zip(c["years"], c["values"])],
+                         columns=["region", "indicator", "year", "value", "unit"])
+    # a target of kind stock makes its series a stock, as in the CLI (scenarios.projection)
+    stocks = {(c["region"], c["indicator"]) for c in cases if c["kind"] == "stock"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return forecast_series(frame, to_year=origin + MAX_H, model="auto", draws=unit["draws"], seed=unit["seed"],
+                               as_of=origin, panel=unit["panel"], errors="skip", stocks=stocks)
+
+
 def run_unit(unit: dict) -> tuple[list[dict], dict[str, int]]:
     """Forecast one batch of cuts (one set, indicator, origin, cut) and score every target.
 
@@ -336,16 +351,10 @@ def run_unit(unit: dict) -> tuple[list[dict], dict[str, int]]:
     number of cuts or targets dropped, by reason.
     """
     cases, origin = unit["cases"], unit["origin"]
-    frame = pd.DataFrame([(c["region"], c["indicator"], int(t), float(v), c["unit"])
-                          for c in cases for t, v in zip(c["years"], c["values"])],
-                         columns=["region", "indicator", "year", "value", "unit"])
     dropped: dict[str, int] = {}
+    fc = forecast_unit(unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # a target of kind stock makes its series a stock, as in the CLI (scenarios.projection)
-        stocks = {(c["region"], c["indicator"]) for c in cases if c["kind"] == "stock"}
-        fc = forecast_series(frame, to_year=origin + MAX_H, model="auto", draws=unit["draws"], seed=unit["seed"],
-                             as_of=origin, panel=unit["panel"], errors="skip", stocks=stocks)
         sfc = _sf_forecasts(cases) if unit["use_sf"] else {}
     for msg in fc.meta["skipped"].values():
         key = f"targetcast skipped the cut: {msg.split(':')[-1].strip()[:70]}"

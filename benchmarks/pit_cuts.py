@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -30,21 +29,13 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from forecast.engine import forecast_series  # noqa: E402
 import attainment as A  # noqa: E402  (one set of cuts, origins and groups for the benchmarks)
 
 
 def pit_rows(unit: dict) -> list[dict]:
     """One row per (cut, later observation): its PIT under the engine's paths."""
     cases, origin = unit["cases"], unit["origin"]
-    frame = pd.DataFrame([(c["region"], c["indicator"], int(t), float(v), c["unit"])
-                          for c in cases for t, v in zip(c["years"], c["values"])],
-                         columns=["region", "indicator", "year", "value", "unit"])
-    stocks = {(c["region"], c["indicator"]) for c in cases if c["kind"] == "stock"}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fc = forecast_series(frame, to_year=origin + A.MAX_H, model="auto", draws=unit["draws"], seed=unit["seed"],
-                             as_of=origin, panel=unit["panel"], errors="skip", stocks=stocks)
+    fc = A.forecast_unit(unit)
     rows = []
     for c in cases:
         s = fc.get(c["region"], c["indicator"])
