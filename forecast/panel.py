@@ -173,14 +173,17 @@ def growth_pairs(panel, *, indicator: str, exclude_region: str | None = None,
     if st is None:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     pa = st.log_pairs
-    keep = np.ones(len(pa.frame), dtype=bool)
-    if exclude_region is not None:
-        keep &= pa.region != exclude_region
-    if as_of is not None:
-        # the pairs of the rows up to as_of are the pairs ending by then (each region's rows
-        # up to a year are a prefix of its sorted rows)
-        keep &= pa.year_b <= int(as_of)
+    keep = _peer_pairs(pa, exclude_region, as_of)
     return pa.frame[keep].reset_index(drop=True) if not keep.all() else pa.frame
+
+
+def _peer_pairs(pa: "PairArrays", exclude_region, as_of) -> np.ndarray:
+    """Mask of the pairs of every region but ``exclude_region`` ending by ``as_of`` (the pairs
+    of the rows up to a year: each region's rows up to a year are a prefix of its sorted rows)."""
+    keep = np.ones(len(pa.frame), dtype=bool) if exclude_region is None else pa.region != exclude_region
+    if as_of is not None:
+        keep &= pa.year_b <= int(as_of)
+    return keep
 
 
 def _region_pairs(region: str, z: np.ndarray, t: np.ndarray) -> list[tuple]:
@@ -235,12 +238,10 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
     st = PeerPanel.of(panel).stats(indicator)
     if st is None:
         return None
-    # growth_pairs(panel, indicator, exclude_region=region, as_of=as_of), on the cached arrays
-    # (a DataFrame per call was half the cost of a 1,000-series run)
+    # growth_pairs' rows as cached arrays (a DataFrame per call was half the cost of a
+    # 1,000-series run)
     pa = st.log_pairs if log else st.level_pairs
-    keep = pa.region != region
-    if as_of is not None:
-        keep &= pa.year_b <= int(as_of)
+    keep = _peer_pairs(pa, region, as_of)
     codes = pa.code[keep]
     n_peers = int(np.count_nonzero(np.bincount(codes))) if codes.size else 0
     if n_peers < min_peers:
