@@ -118,10 +118,12 @@ def test_bin_diagnosis_tells_a_centre_from_a_spread_and_names_the_origin():
     # The 2013 rows carry all of it: without them the bin is on the diagonal.
     rows = pd.DataFrame({"p_targetcast": 0.35, "direction": ["up"] * 4 + ["down"] * 4,
                          "origin": [2013, 2013, 2015, 2015, 2013, 2013, 2015, 2015],
-                         "outcome": [0, 0, 1, 0, 1, 1, 0, 1]})
+                         "outcome": [0, 0, 1, 0, 1, 1, 0, 1], "series": ["A"] * 4 + ["B"] * 4})
     d = bench.bin_diagnosis(rows)
     assert d["gap up / down (pts)"] == "-10.0 (4) / +40.0 (4)"
     assert d["gap without one origin (pts)"] == "without 2013: +15.0 (others +15.0..+15.0)"
+    # Eight targets but two series: resampling series, the gap runs from A's alone to B's alone.
+    assert d["gap 95 % interval (pts)"] == "-10.0..+40.0 (2 series)"
     assert bench.bin_diagnosis(rows.assign(origin=2017))["gap without one origin (pts)"] == "one origin"
 
 
