@@ -13,8 +13,14 @@ h = 1..6. For calibrated forecasts the PIT is uniform:
 * ``cov80`` / ``cov50`` 0.8 / 0.5 (the central 80 % / 50 % bands hold the outcome that often),
 * ``tails35`` 1 (the share outside the central 30 %, over 0.7: below 1 too wide).
 
+``--learn K`` asks whether a fan's centre and width could be learned from the panel's recent past:
+for each indicator, length and origin T, the PITs (as normal scores) of the same indicator's cuts
+from the K origins before T whose outcomes were known by T, against the PITs of the cuts made at
+T; it prints the correlation, over (indicator, length, T) cells, of their means (the centre's
+bias) and of their standard deviations (the width around it). Needs ``--all-origins``.
+
 Usage: ``python benchmarks/pit_cuts.py [--lengths 3,5,8,all] [--all-origins] [--by origin,h,kind,points]
-[--where "kind == 'stock'"]``; 4-25 s on 2 workers.
+[--where "kind == 'stock'"] [--learn 5]``; 4-25 s on 2 workers (all origins: about 60 s).
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -66,6 +73,29 @@ def table(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.round({"mean": 3, "var12": 3, "cov80": 3, "cov50": 3, "tails35": 3})
 
 
+def learnability(rows: pd.DataFrame, back: int, min_scores: int = 20) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Per (indicator, length, origin T): mean and sd of the normal scores of the PITs known by T
+    from origins T-back..T-1 ('learned') and of those made at T ('realised'); and the correlation
+    of learned with realised means, and of the logs of their sds, over the cells (module docstring)."""
+    r = rows.assign(z=norm.ppf(rows["pit"].clip(0.0005, 0.9995)), seen=rows["origin"] + rows["h"])
+    cells = []
+    for (ind, length), g in r.groupby(["indicator", "length"], sort=True):
+        for t in sorted(g["origin"].unique()):
+            past = g[(g["origin"] < t) & (g["origin"] >= t - back) & (g["seen"] <= t)]["z"]
+            now = g[g["origin"] == t]["z"]
+            if len(past) >= min_scores and len(now) >= min_scores:
+                cells.append({"indicator": ind, "length": length, "origin": t, "n learned": len(past),
+                              "mean learned": past.mean(), "mean realised": now.mean(),
+                              "sd learned": past.std(), "sd realised": now.std()})
+    out = pd.DataFrame(cells)
+    if len(out) < 3:
+        return out, {}
+    corr = {"cells": len(out),
+            "corr of means": float(np.corrcoef(out["mean learned"], out["mean realised"])[0, 1]),
+            "corr of log sds": float(np.corrcoef(np.log(out["sd learned"]), np.log(out["sd realised"]))[0, 1])}
+    return out, corr
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lengths", default="3,5,8,all", help="comma-separated cuts: 3, 5, 8, all")
@@ -73,6 +103,8 @@ def main(argv=None) -> int:
     ap.add_argument("--by", default="origin,h,kind,points", help="groupings, one table each: origin, h, kind, "
                                                                   "points, length, indicator")
     ap.add_argument("--where", default="", help="pandas query on the rows first, e.g. \"kind == 'stock'\"")
+    ap.add_argument("--learn", type=int, default=0, metavar="K",
+                    help="learnability of centre and width from the K previous origins (module docstring)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=A.SEED)
@@ -92,6 +124,14 @@ def main(argv=None) -> int:
     for by in [b.strip() for b in args.by.split(",") if b.strip()]:
         print("\n".join(A._md(table(rows, by))) + "\n")
     print("\n".join(A._md(pd.DataFrame([{"all": "all", **pit_summary(rows["pit"])}]).round(3))))
+    if args.learn:
+        cells, corr = learnability(rows, args.learn)
+        print(f"\n# Learnable from the {args.learn} previous origins? (normal scores of the PITs)\n")
+        if corr:
+            print("\n".join(A._md(cells.round(3))) + "\n")
+            print(", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in corr.items()))
+        else:
+            print("too few cells: run with --all-origins")
     return 0
 
 

@@ -127,10 +127,15 @@ def test_bin_diagnosis_tells_a_centre_from_a_spread_and_names_the_origin():
     assert bench.bin_diagnosis(rows.assign(origin=2017))["gap without one origin (pts)"] == "one origin"
 
 
-def test_pit_summary_of_uniform_and_of_too_wide_forecasts():
+def _pit_module():
     spec = importlib.util.spec_from_file_location("pit_cuts_benchmark", _PATH.parent / "pit_cuts.py")
     pit = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(pit)
+    return pit
+
+
+def test_pit_summary_of_uniform_and_of_too_wide_forecasts():
+    pit = _pit_module()
     u = (np.arange(10_000) + 0.5) / 10_000  # exactly uniform: calibrated
     s = pit.pit_summary(u)
     assert (s["mean"], s["cov80"], s["cov50"]) == pytest.approx((0.5, 0.8, 0.5))
@@ -139,3 +144,26 @@ def test_pit_summary_of_uniform_and_of_too_wide_forecasts():
     from scipy.stats import norm
     w = pit.pit_summary(norm.cdf(norm.ppf(u) / 2))
     assert w["var12"] < 0.4 and w["cov80"] == pytest.approx(2 * norm.cdf(2 * norm.ppf(0.9)) - 1, abs=1e-3)
+
+
+def test_learnability_reads_only_outcomes_known_at_the_origin():
+    from scipy.stats import norm
+    pit = _pit_module()
+    rows = []
+    for o in range(2013, 2019):
+        # one-year-ahead scores of origin o: mean and spread both grow with o, so the previous
+        # origin's predict this one's exactly (correlation 1)
+        m, s = 0.1 * (o - 2013), 0.5 + 0.1 * (o - 2013)
+        rows += [{"indicator": "x", "length": "8", "origin": o, "h": 1, "pit": float(norm.cdf(m + d))}
+                 for d in (-s, s)]
+    cells, corr = pit.learnability(pd.DataFrame(rows), back=1, min_scores=2)
+    assert cells["origin"].tolist() == [2014, 2015, 2016, 2017, 2018]
+    assert corr["corr of means"] == pytest.approx(1.0) and corr["corr of log sds"] == pytest.approx(1.0, abs=1e-3)
+    # origin 2014 learned from 2013's one-year scores only: mean 0, sd 0.5 * sqrt(2)
+    assert cells["mean learned"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+    assert cells["sd learned"].iloc[0] == pytest.approx(0.5 * np.sqrt(2), rel=1e-6)
+    # two-year-ahead scores are not yet seen at the next origin: wild ones change nothing learned
+    wild = [{"indicator": "x", "length": "8", "origin": o, "h": 2, "pit": float(norm.cdf(3.0 * (-1) ** o))}
+            for o in range(2013, 2019)]
+    later, _ = pit.learnability(pd.DataFrame(rows + wild), back=1, min_scores=2)
+    assert later[["mean learned", "sd learned"]].to_numpy() == pytest.approx(cells[["mean learned", "sd learned"]].to_numpy())
