@@ -7,9 +7,11 @@ scored: the centre's log error ``log(actual / P50)``, the PIT (share of paths be
 and whether the central 80 % band holds it. The outcomes are the 2024-2025 values published
 since the yearbook ends (2023): provincial invention patents in force and grants, trademarks,
 PCT applications, the country's totals and a few cities. Few and not independent (one year, one
-regime), so a check of direction, not a benchmark to tune on.
+regime), so a check of direction, not a benchmark to tune on. Series of indicators the bundled
+plans target only as stocks in force are declared stocks, as the CLI declares a targeted series
+(short_cuts.stock_keys); ``--undeclared`` forecasts them without (before the sixth pass of issue 10).
 
-Usage: ``python benchmarks/recent_outcomes.py [--as-of 2023] [--draws 4000] [--seed 1]``.
+Usage: ``python benchmarks/recent_outcomes.py [--as-of 2023] [--draws 4000] [--seed 1] [--undeclared]``.
 """
 from __future__ import annotations
 
@@ -21,15 +23,17 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from forecast.engine import forecast_series  # noqa: E402
 from history.bundled import bundled_series_frame  # noqa: E402
 from history.reference import reference_panel  # noqa: E402
+from short_cuts import stock_keys  # noqa: E402  (stocks declared as in the other out-of-time check)
 
 COLUMNS = ["region", "indicator", "year", "n_obs", "p50", "actual", "log_error", "pit", "in80", "model"]
 
 
-def outcomes(as_of: int, draws: int, seed: int) -> pd.DataFrame:
+def outcomes(as_of: int, draws: int, seed: int, declare_stocks: bool = True) -> pd.DataFrame:
     """One row per observation after ``as_of`` of a series with 2+ observations up to it."""
     frame = bundled_series_frame()
     frame = frame[frame["role"].isin(["peer", "plan"])][["region", "indicator", "year", "value", "unit"]].copy()
@@ -45,7 +49,8 @@ def outcomes(as_of: int, draws: int, seed: int) -> pd.DataFrame:
     to_year = int(later["year"].max())
     panel = reference_panel(frame[frame["year"] <= as_of], None)
     # as_of also cuts the panel: the bundled peers hold the outcome years themselves
-    fc = forecast_series(history, to_year=to_year, draws=draws, seed=seed, panel=panel, errors="skip", as_of=as_of)
+    fc = forecast_series(history, to_year=to_year, draws=draws, seed=seed, panel=panel, errors="skip", as_of=as_of,
+                         stocks=stock_keys(history) if declare_stocks else frozenset())
     rows = []
     for (region, indicator), n in counts[counts >= 2].items():
         try:
@@ -67,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--as-of", type=int, default=2023)
     ap.add_argument("--draws", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--undeclared", action="store_true", help="declare no series a stock")
     args = ap.parse_args(argv)
-    table = outcomes(args.as_of, args.draws, args.seed)
+    table = outcomes(args.as_of, args.draws, args.seed, declare_stocks=not args.undeclared)
     print(f"# recent outcomes: bundled observations after {args.as_of}, forecast as of {args.as_of} "
           f"(draws={args.draws}, seed={args.seed}); log_error = log(actual / P50)")
     with pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_colwidth", 40):

@@ -13,11 +13,16 @@ does). Each later observation is scored:
 * whether the central 80 % / 95 % band holds it,
 * the centre's log error ``log(actual / P50)``.
 
+Series of indicators the bundled plans target only as stocks in force (invention patents in
+force, trademarks in force, the per-10,000-people densities) are declared stocks, as the CLI
+declares a targeted series (``stock_keys``).
+
 ``--ablation`` scores the same forecasts without the panel's persistence of departures
 (forecast.panel.growth_persistence returns nothing, so the empirical-Bayes share is used, as
 before the fourth pass of issue 10): the one decision this check was written for.
+``--undeclared`` scores them with no series declared a stock (before the sixth pass).
 
-Usage: ``python benchmarks/short_cuts.py [--points 3] [--origins 2018-2024] [--ablation]``.
+Usage: ``python benchmarks/short_cuts.py [--points 3] [--origins 2018-2024] [--ablation] [--undeclared]``.
 """
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import forecast.panel as panel_module  # noqa: E402
 from forecast.engine import forecast_series  # noqa: E402
 from forecast.panel import PeerPanel  # noqa: E402
-from history.bundled import bundled_series_frame, without_national_totals  # noqa: E402
+from history.bundled import bundled_series_frame, bundled_targets_frame, without_national_totals  # noqa: E402
 from attainment import _md  # noqa: E402  (one markdown table writer for the benchmarks)
 
 MAX_H = 6
@@ -45,6 +50,17 @@ def crps_log(paths: np.ndarray, actual: float) -> float:
     x = np.sort(np.log(np.maximum(paths, 1e-12)))
     m = x.size
     return float(np.mean(np.abs(x - np.log(actual))) - np.sum((2 * np.arange(1, m + 1) - m - 1) * x) / m**2)
+
+
+def stock_keys(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (region, indicator) series of ``frame`` whose indicator the bundled plans target only
+    as a stock in force (kind ``stock``): each is declared a stock, as the CLI declares a series
+    whose every target is one (scenarios.projection)."""
+    t = bundled_targets_frame()
+    every = (t["kind"].astype(str).str.strip() == "stock").groupby(t["indicator"]).all()
+    stock = set(every.index[every.to_numpy()])
+    keys = frame[["region", "indicator"]].drop_duplicates().itertuples(index=False, name=None)
+    return {(str(r), str(i)) for r, i in keys if i in stock}
 
 
 def dense_frame(min_regions: int, min_years: int) -> pd.DataFrame:
@@ -58,7 +74,7 @@ def dense_frame(min_regions: int, min_years: int) -> pd.DataFrame:
     return f[f["indicator"].isin(dense[dense >= min_regions].index)]
 
 
-def score(frame: pd.DataFrame, *, points: int, origins, draws: int, seed: int) -> pd.DataFrame:
+def score(frame: pd.DataFrame, *, points: int, origins, draws: int, seed: int, stocks=frozenset()) -> pd.DataFrame:
     rows = []
     for origin in origins:
         peers = PeerPanel(frame[frame["year"] <= origin]).prepare()
@@ -71,7 +87,7 @@ def score(frame: pd.DataFrame, *, points: int, origins, draws: int, seed: int) -
             if np.any(cut["value"] <= 0) or np.any(later["value"] <= 0):
                 continue
             fc = forecast_series(cut, to_year=int(later["year"].max()), draws=draws, seed=seed, panel=peers,
-                                 errors="skip")
+                                 errors="skip", stocks=stocks)
             try:
                 s = fc.get(region, indicator)
             except KeyError:
@@ -104,16 +120,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ablation", action="store_true", help="also score without the panel's persistence")
+    ap.add_argument("--undeclared", action="store_true", help="also score with no series declared a stock")
     args = ap.parse_args(argv)
     first, last = (int(x) for x in args.origins.split("-"))
     frame = dense_frame(args.min_regions, args.min_years)
     kw = dict(points=args.points, origins=range(first, last + 1), draws=args.draws, seed=args.seed)
-    runs = {"shipped": score(frame, **kw)}
+    runs = {"shipped": score(frame, **kw, stocks=stock_keys(frame))}
+    if args.undeclared:
+        runs["stocks undeclared"] = score(frame, **kw)
     if args.ablation:
         kept = panel_module.growth_persistence
         panel_module.growth_persistence = lambda *a, **k: ()
         try:
-            runs["no persistence"] = score(frame, **kw)
+            runs["no persistence"] = score(frame, **kw, stocks=stock_keys(frame))
         finally:
             panel_module.growth_persistence = kept
     print(f"# short_cuts: last {args.points} points at origins {first}-{last}, bundled indicators "

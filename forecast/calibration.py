@@ -90,7 +90,7 @@ def trend_noise(y: np.ndarray, years: np.ndarray, *, log: bool) -> float:
     return float(np.mean(d) * np.sqrt(m / (m - 1)))
 
 
-def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool) -> tuple[float, int]:
+def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool, around_trend: bool = False) -> tuple[float, int]:
     """The series' own scale and the number of one-year changes it rests on.
 
     On the log scale (positive series) it is the mean absolute one-year change, trend
@@ -102,11 +102,15 @@ def raw_scale(y: np.ndarray, years: np.ndarray, *, log: bool) -> tuple[float, in
     one change spent on the trend): a share that rose 0.5 pp every year has no noise, its
     mean change would be all trend, and the yearbook's R&D intensities are calibrated either
     way (every reliability bin within 1 point of each other).
+
+    ``around_trend`` measures a positive series around its trend too: for a stock, whose centre
+    follows its trend (``forecast.auto.STOCK_MEMBERS``), the mean change would count the growth
+    it is sure to keep as noise (see there).
     """
     dz, _ = _changes(y, years, log)
-    if log:
+    if log and not around_trend:
         return (mean_abs_change(y, years, log=True), int(dz.size)) if dz.size else (float("nan"), 0)
-    return trend_noise(y, years, log=False), max(int(dz.size) - 1, 0)
+    return trend_noise(y, years, log=log), max(int(dz.size) - 1, 0)
 
 
 def smoothness(y: np.ndarray, years: np.ndarray, *, log: bool) -> float:

@@ -219,6 +219,8 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             params = {"prior_scale": prior.scale, "prior_source": prior.source}
         if lohi is not None:
             params["levels"] = True  # the logit of a share is a level, whatever its sign
+        elif stock:
+            params["stock"] = True  # a count in force follows its trend (forecast.auto.STOCK_MEMBERS)
         if lohi is not None or np.all(y > 0):
             # a share's change in points (its model runs in levels), else log growth
             # a short series' centre keeps as much of its own departure from the peers as the
@@ -272,6 +274,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
             weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "
                      f"spread {spread}), {weighing}")
+    if isinstance(inner, AutoModel) and inner.members_only_:
+        flags.append("stock_trend")
+        notes.append("a count in force: centre from its trend models (drift, damped trend), "
+                     "uncertainty from its departures from the trend")
     if isinstance(inner, AutoModel) and inner.panel_centred_:
         gp = inner.prior_growth
         flags.append("peer_trend")

@@ -19,6 +19,7 @@ import pandas as pd
 from forecast.panel import PeerPanel
 from forecast.paths import Forecast
 from scenarios.errors import ScenarioError, unknown_names
+from scenarios.targets import stock_series
 
 
 def check_correlation(correlation) -> float | str:
@@ -232,9 +233,7 @@ def prepare(
                 "latest year of its own series).", reason="as_of_after_data")
 
     # Series whose every target (in the whole file, as for to_year) counts a stock in force.
-    every = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock").groupby(
-        ["region", "indicator"])["_stock"].all()
-    stocks = frozenset(every.index[every.to_numpy()])
+    stocks = stock_series(targets)
     # national totals are no region's peer; one panel per evaluation year, cleaned once for the run
     reference = without_national_totals(panel if panel is not None else series)
     peers = {year: PeerPanel(reference[reference["year"].astype(int) <= year]).prepare() for year in years}

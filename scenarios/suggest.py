@@ -84,6 +84,7 @@ def suggest(
     regions=None,
     indicators=None,
     direction: str | Mapping[tuple[str, str], str] = "up",
+    stocks=frozenset(),
 ) -> pd.DataFrame:
     """Per series, the ``to_year`` value met with probability ``confidence``.
 
@@ -103,6 +104,8 @@ def suggest(
         ``up``: reach at least (suggest the ``1 - confidence`` quantile); ``down``: at most
         (e.g. average trial days). A mapping gives each series its plan's direction; series
         not in it are ``up``.
+    stocks : (region, indicator) series the targets call stocks in force (``plan_selection``),
+        forecast as ``risk`` forecasts them (forecast.engine ``stocks``).
 
     Returns
     -------
@@ -145,7 +148,7 @@ def suggest(
     from forecast.engine import forecast_series  # imported late: the engine lands with issue 3
 
     fc = forecast_series(data, to_year=int(to_year), model=model, draws=int(draws), seed=int(seed),
-                         panel=panel, errors="skip")
+                         panel=panel, errors="skip", stocks=stocks)
     units = {}
     if "unit" in data.columns:
         for (r, i), u in data.groupby(["region", "indicator"], sort=False)["unit"]:
@@ -196,8 +199,9 @@ def plan_selection(targets: pd.DataFrame, series: pd.DataFrame, plans=None):
 
     Returns
     -------
-    (DataFrame, dict, dict)
-        The series rows, (region, indicator) -> direction, (region, indicator) -> name.
+    (DataFrame, dict, dict, frozenset)
+        The series rows, (region, indicator) -> direction, (region, indicator) -> name, and the
+        series the targets call stocks (``scenarios.targets.stock_series``, as ``risk`` reads them).
 
     Raises
     ------
@@ -205,6 +209,7 @@ def plan_selection(targets: pd.DataFrame, series: pd.DataFrame, plans=None):
         Unknown plan (with close matches), or no target of the plans has history.
     """
     from scenarios.risk import select_plans
+    from scenarios.targets import stock_series
 
     have = set(zip(series["region"], series["indicator"]))
     data, sel = series, targets
@@ -223,7 +228,7 @@ def plan_selection(targets: pd.DataFrame, series: pd.DataFrame, plans=None):
             directions[key] = r.direction if r.direction in ("up", "down") else "up"
             if isinstance(getattr(r, "name", None), str) and r.name:
                 names[key] = r.name
-    return data, directions, names
+    return data, directions, names, stock_series(targets)
 
 
 def with_names(frame: pd.DataFrame, names: Mapping[tuple[str, str], str]) -> pd.DataFrame:

@@ -71,6 +71,17 @@ def kind_of(target: Mapping) -> str:
     return k
 
 
+def stock_series(targets) -> frozenset:
+    """The (region, indicator) series of a targets frame whose every target is a ``stock`` (a count
+    in force): the targets' word that the series accumulates, which the engine's paths and centre
+    follow (forecast.engine ``stocks``). Every command that forecasts a plan's series asks here."""
+    if not len(targets):
+        return frozenset()
+    every = targets.assign(_stock=targets["kind"].astype(str).str.strip() == "stock").groupby(
+        ["region", "indicator"])["_stock"].all()
+    return frozenset(every.index[every.to_numpy()])
+
+
 def direction_of(target: Mapping) -> str:
     d = target.get("direction", None)
     d = "up" if _missing(d) or str(d).strip() == "" else str(d).strip()

@@ -221,10 +221,10 @@ def suggest(
 
     plans = plan_list(plans)
     t, s = targets_table(targets), series_table(series)
-    data, directions, names = plan_selection(t.frame, s.frame, plans)
+    data, directions, names, stocks = plan_selection(t.frame, s.frame, plans)
     warnings = typo_warnings(t.frame, s.frame, plans) if plans else []
     frame = run(data, to_year=to_year, confidence=confidence, model=model, draws=draws, seed=seed,
-                panel=panel_of(s), direction=directions or "up")
+                panel=panel_of(s), direction=directions or "up", stocks=stocks)
     frame = with_names(frame, names)
     frame.attrs["warnings"] = warnings
     return frame

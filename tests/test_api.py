@@ -109,3 +109,20 @@ def test_fan_ends_on_the_risk_tables_range_for_every_kind(tmp_path):
         assert f["observed"].notna().sum() >= 2
     s = fans["sum"]
     assert s.loc[s["year"] == 2021, "observed"].iloc[0] < s.loc[s["year"] == 2022, "observed"].iloc[0]
+
+
+def test_suggest_reads_a_stock_as_the_risk_table_does(tmp_path):
+    """A series the targets call a stock (a count in force) is forecast the same way by ``risk`` and
+    ``suggest``: the same range in the same year, and paths that never fall below today's count."""
+    series = tmp_path / "s.csv"
+    series.write_text("region,indicator,year,value,unit\n" + "".join(
+        f"甲市,in_force,{y},{1000 * 1.2 ** i * (1 + 0.03 * (-1) ** i):.1f},件\n" for i, y in enumerate(range(2017, 2025))),
+        encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text("plan,region,indicator,name,unit,kind,direction,target_year,target_value,baseline_year,"
+                       "baseline_value\np,甲市,in_force,有效量,件,stock,up,2030,9000,2024,\n", encoding="utf-8")
+    risk = tc.assess("p", targets=targets, series=series, seed=7, draws=400).table.iloc[0]
+    sug = tc.suggest("p", targets=targets, series=series, to_year=2030, seed=7, draws=400).iloc[0]
+    assert (sug["p10"], sug["p50"], sug["p90"]) == (risk["p10"], risk["p50"], risk["p90"])
+    assert {"monotone", "stock_trend"} <= set(sug["flags"].split(";")) and sug["p10"] >= sug["latest_value"]
+    assert sug["model"] == risk["model"] == "auto[drift+logdrift+damped+logdamped]"

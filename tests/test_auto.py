@@ -275,3 +275,23 @@ def test_mean_abs_change_counts_a_gap_as_trend_plus_random_walk_noise():
     # one change across a gap: trend and noise cannot be told apart, |change| / sqrt(gap)
     assert mean_abs_change(np.array([100.0, 200.0]), np.array([2020, 2024]), log=True) == pytest.approx(
         np.log(2) / 2)
+
+
+def test_a_stock_follows_its_trend_members_and_is_measured_around_its_trend():
+    # A count in force growing about 20 % a year with a little noise, 8 years
+    from forecast.auto import STOCK_MEMBERS
+    from forecast.calibration import raw_scale, trend_noise
+
+    years = np.arange(2017, 2025)
+    y = 1000 * np.exp(np.cumsum(np.r_[0.0, 0.2 + 0.02 * (-1) ** np.arange(7)]))
+    assert raw_scale(y, years, log=True, around_trend=True) == (pytest.approx(trend_noise(y, years, log=True)), 6)
+    flow, stock = AutoModel().fit(y, years), AutoModel(stock=True).fit(y, years)
+    assert set(stock.members_) <= set(STOCK_MEMBERS) and "logtheta" in flow.members_
+    # the noise around a 20 % trend is 0.02, its mean change 0.2: the stock's own scale is far smaller
+    assert stock.raw_scale_ < 0.25 * flow.raw_scale_
+    # ... and its centre keeps more of the growth than the median of the plausible members (Theta halves it)
+    assert stock.predict(6)[-1] > flow.predict(6)[-1]
+    # too short for the smoothing members, or not positive: a stock is fitted like any series
+    assert AutoModel(stock=True).fit(y[-4:], years[-4:]).raw_scale_ == AutoModel().fit(y[-4:], years[-4:]).raw_scale_
+    z = np.linspace(-5.0, 5.0, 8)
+    assert AutoModel(stock=True).fit(z, years).members_ == AutoModel().fit(z, years).members_

@@ -6,7 +6,8 @@ for ten years does not drop 5 % next year; a target exactly on its trend six yea
 roughly a coin flip, not a near-certainty nor a near-miss; a ratio that has risen 0.5 pp a
 year holds today's level next year and does not jump 1.5 pp; a flat, noisy flow does not
 grow 50 % in a year; a three-point series that outgrew its peers is not certain to keep
-doing so.
+doing so; a count in force whose growth has slowed year by year from 30 % to 15 % grows again
+next year, but does not jump back to 30 %.
 """
 import numpy as np
 import pandas as pd
@@ -100,3 +101,19 @@ def test_smooth_stock_answers_do_not_hinge_on_the_seed(seed):
     targets = _targets([{"indicator": "stock", "name": "on trend, 2030", "unit": "件", "kind": "stock",
                          "target_year": 2030, "target_value": values[-1] * 1.1**6}])
     assert 0.3 <= _p(assess(targets, series, draws=DRAWS, seed=seed).table, "on trend, 2030") <= 0.7
+
+
+def test_slowing_stock_grows_next_year_but_does_not_jump_back():
+    # patents in force, 12 years, growth slowing steadily from 30 % to 15 % a year
+    values = 10_000 * np.exp(np.r_[0.0, np.cumsum(np.linspace(0.30, 0.15, 11))])
+    series = pd.DataFrame({"region": "R", "indicator": "in_force", "year": range(2013, 2025), "value": values,
+                           "unit": "件"})
+    targets = _targets([
+        {"indicator": "in_force", "name": "+5%, 2025", "unit": "件", "kind": "stock", "target_year": 2025,
+         "target_value": 1.05 * values[-1]},
+        {"indicator": "in_force", "name": "+30%, 2025", "unit": "件", "kind": "stock", "target_year": 2025,
+         "target_value": 1.30 * values[-1]},
+    ])
+    table = assess(targets, series, draws=DRAWS, seed=SEED).table
+    assert _p(table, "+5%, 2025") >= 0.95
+    assert _p(table, "+30%, 2025") <= 0.2
