@@ -40,6 +40,7 @@ import forecast.panel as panel_module  # noqa: E402
 from forecast.engine import forecast_series  # noqa: E402
 from forecast.panel import PeerPanel  # noqa: E402
 from history.bundled import bundled_series_frame, bundled_targets_frame, without_national_totals  # noqa: E402
+from scenarios.targets import stock_series  # noqa: E402
 from attainment import _md  # noqa: E402  (one markdown table writer for the benchmarks)
 
 MAX_H = 6
@@ -54,11 +55,9 @@ def crps_log(paths: np.ndarray, actual: float) -> float:
 
 def stock_keys(frame: pd.DataFrame) -> set[tuple[str, str]]:
     """The (region, indicator) series of ``frame`` whose indicator the bundled plans target only
-    as a stock in force (kind ``stock``): each is declared a stock, as the CLI declares a series
-    whose every target is one (scenarios.projection)."""
-    t = bundled_targets_frame()
-    every = (t["kind"].astype(str).str.strip() == "stock").groupby(t["indicator"]).all()
-    stock = set(every.index[every.to_numpy()])
+    as a stock in force: each is declared a stock, by the rule the CLI applies to a targeted series
+    (scenarios.targets.stock_series), read per indicator over every plan's targets."""
+    stock = {i for _, i in stock_series(bundled_targets_frame().assign(region=""))}
     keys = frame[["region", "indicator"]].drop_duplicates().itertuples(index=False, name=None)
     return {(str(r), str(i)) for r, i in keys if i in stock}
 

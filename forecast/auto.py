@@ -322,7 +322,10 @@ class AutoModel(Model):
         prior: Prior = load_prior(self.prior_path)
         self.log_ = not self.levels and bool(np.all(y > 0))
         self.pool_: ErrorPool = prior.log_pool if self.log_ else prior.level_pool
-        # a stock long enough for the smoothing members follows its trend (STOCK_MEMBERS)
+        # A stock long enough for the smoothing members follows its trend (STOCK_MEMBERS) and is measured
+        # around it. The prior it is shrunk toward stays the peers' (or the generic) scale, mean change
+        # included: a trend's noise rests on few changes (a stock that rose exactly 10 % a year has none),
+        # and the fans so shrunk are the ones calibrated on the yearbook (STOCK_MEMBERS' comment).
         self.members_only_ = STOCK_MEMBERS if self.stock and self.log_ and y.size >= MIN_SMOOTHING_OBS else None
         raw, n_changes = raw_scale(y, years, log=self.log_, around_trend=self.members_only_ is not None)
         if self.prior_scale is not None:
