@@ -47,7 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
         "omitted": "另有{n}项目标在任何情景下都没有概率（缺历史数据），未列出。",
         "method": "方法说明",
         "method_text": "每个指标用经过校准的时间序列模型（auto：多个年度模型的中位数组合，区间按M3年度数据的滚动误差校准）"
-                       "模拟{draws}条未来路径；实现概率为达到目标的路径占比。历史较短的序列借用同类地区的增速与波动；较长序列的趋势中枢有15%取自同类地区的增速。二者均加标注。"
+                       "模拟{draws}条未来路径；实现概率为达到目标的路径占比。历史较短的序列借用同类地区的增速与波动；较长序列的趋势中枢有15%取自同类地区的增速；存量指标（有效量等）按趋势模型外推，区间按其偏离趋势的幅度校准。均加标注。"
                        "只使用已公布的数据，缺失年份不插补。时序进度=（评估年−基期年）/（目标年−基期年）；"
                        "完成进度=（最新值−基期值）/（目标值−基期值）。",
         "run": "运行参数",
@@ -123,7 +123,8 @@ WORDS: dict[str, dict[str, str]] = {
                        "yearly models, intervals calibrated on rolling-origin errors of the M3 yearly series), "
                        "{draws} sample paths; P(attain) is the share of paths meeting the target. Short series "
                        "borrow growth and volatility from peer regions; longer ones take 15 % of their centre's "
-                       "growth from their peers'. Both are flagged. Only published numbers are "
+                       "growth from their peers'; stocks in force follow their trend models, with ranges sized by "
+                       "their departures from the trend. All are flagged. Only published numbers are "
                        "used; missing years are never filled. Time progress = (as-of − baseline year) / (target year "
                        "− baseline year); completion = (latest − baseline) / (target − baseline).",
         "run": "Run",
