@@ -19,7 +19,7 @@ from the K origins before T whose outcomes were known by T, against the PITs of 
 T; it prints the correlation, over (indicator, length, T) cells, of their means (the centre's
 bias) and of their standard deviations (the width around it). Needs ``--all-origins``.
 
-Usage: ``python benchmarks/pit_cuts.py [--lengths 3,5,8,all] [--all-origins] [--by origin,h,kind,points]
+Usage: ``python benchmarks/pit_cuts.py [--lengths 3,5,8,all] [--all-origins] [--by origin,h,kind,points,smooth]
 [--where "kind == 'stock'"] [--learn 5]``; 4-25 s on 2 workers (all origins: about 60 s).
 """
 from __future__ import annotations
@@ -37,10 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attainment as A  # noqa: E402  (one set of cuts, origins and groups for the benchmarks)
+from forecast.calibration import smoothness  # noqa: E402
 
 
 def pit_rows(unit: dict) -> list[dict]:
-    """One row per (cut, later observation): its PIT under the engine's paths."""
+    """One row per (cut, later observation): its PIT under the engine's paths, with the cut's
+    smoothness (forecast.calibration.smoothness: noise around the trend over mean change)."""
     cases, origin = unit["cases"], unit["origin"]
     fc = A.forecast_unit(unit)
     rows = []
@@ -48,12 +50,18 @@ def pit_rows(unit: dict) -> list[dict]:
         s = fc.get(c["region"], c["indicator"])
         if s is None:
             continue
+        v = np.asarray(c["values"], float)
+        smooth = smoothness(v, np.asarray(c["years"]), log=bool(np.all(v > 0)) and c["kind"] != "ratio")
         for year, value in c["realised"].items():
             paths = s.at(year)
             rows.append({"series": c["sid"], "indicator": c["indicator"], "kind": c["kind"], "origin": origin,
-                         "length": unit["length"], "n_points": len(c["values"]), "h": year - origin,
+                         "length": unit["length"], "n_points": len(c["values"]), "smooth": smooth, "h": year - origin,
                          "pit": float(np.mean(paths < value) + 0.5 * np.mean(paths == value))})
     return rows
+
+
+#: Bins of ``--by smooth`` (a cut's noise around its trend over its mean change).
+SMOOTH_EDGES = [0, 0.08, 0.1, 0.13, 0.2, 0.3, np.inf]
 
 
 def pit_summary(pit) -> dict[str, float]:
@@ -67,6 +75,8 @@ def pit_summary(pit) -> dict[str, float]:
 def table(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     if by == "points":
         key = pd.cut(rows["n_points"], [1, 4, 8, np.inf], labels=["2-4", "5-8", "9+"]).astype(str)
+    elif by == "smooth":
+        key = pd.cut(rows["smooth"], SMOOTH_EDGES).astype(str)
     else:
         key = rows[by]
     out = pd.DataFrame([{by: k, **pit_summary(g["pit"])} for k, g in rows.groupby(key, sort=True)])
@@ -101,7 +111,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lengths", default="3,5,8,all", help="comma-separated cuts: 3, 5, 8, all")
     ap.add_argument("--all-origins", action="store_true", help="every origin year 2013-2021, not every other")
     ap.add_argument("--by", default="origin,h,kind,points", help="groupings, one table each: origin, h, kind, "
-                                                                  "points, length, indicator")
+                                                                  "points, length, indicator, smooth")
     ap.add_argument("--where", default="", help="pandas query on the rows first, e.g. \"kind == 'stock'\"")
     ap.add_argument("--learn", type=int, default=0, metavar="K",
                     help="learnability of centre and width from the K previous origins (module docstring)")

@@ -280,11 +280,16 @@ def test_mean_abs_change_counts_a_gap_as_trend_plus_random_walk_noise():
 def test_a_stock_follows_its_trend_members_and_is_measured_around_its_trend():
     # A count in force growing about 20 % a year with a little noise, 8 years
     from forecast.auto import STOCK_MEMBERS
-    from forecast.calibration import raw_scale, trend_noise
+    from forecast.calibration import TREND_NOISE_FLOOR, mean_abs_change, raw_scale, trend_noise
 
     years = np.arange(2017, 2025)
     y = 1000 * np.exp(np.cumsum(np.r_[0.0, 0.2 + 0.02 * (-1) ** np.arange(7)]))
-    assert raw_scale(y, years, log=True, around_trend=True) == (pytest.approx(trend_noise(y, years, log=True)), 6)
+    # its noise (0.021) is below 15 % of its mean change (0.20): the floor holds
+    assert trend_noise(y, years, log=True) < TREND_NOISE_FLOOR * mean_abs_change(y, years, log=True)
+    assert raw_scale(y, years, log=True, around_trend=True) == (
+        pytest.approx(TREND_NOISE_FLOOR * mean_abs_change(y, years, log=True)), 6)
+    noisy = 1000 * np.exp(np.cumsum(np.r_[0.0, 0.2 + 0.08 * (-1) ** np.arange(7)]))
+    assert raw_scale(noisy, years, log=True, around_trend=True) == (pytest.approx(trend_noise(noisy, years, log=True)), 6)
     flow, stock = AutoModel().fit(y, years), AutoModel(stock=True).fit(y, years)
     assert set(stock.members_) <= set(STOCK_MEMBERS) and "logtheta" in flow.members_
     # the noise around a 20 % trend is 0.02, its mean change 0.2: the stock's own scale is far smaller

@@ -3,9 +3,9 @@ would state it (issue 10), run through the public ``assess`` with the default mo
 
 The thresholds are the planner's, not the method's: a stock that has grown 10 % every year
 for ten years does not drop 5 % next year; a target exactly on its trend six years out is
-roughly a coin flip, not a near-certainty nor a near-miss; a ratio that has risen 0.5 pp a
-year holds today's level next year and does not jump 1.5 pp; a flat, noisy flow does not
-grow 50 % in a year; a three-point series that outgrew its peers is not certain to keep
+roughly a coin flip, not a near-certainty nor a near-miss, and 10 % above that trend is not out
+of reach; a ratio that has risen 0.5 pp a year holds today's level next year and does not jump
+1.5 pp; a flat, noisy flow does not grow 50 % in a year; a three-point series that outgrew its peers is not certain to keep
 doing so; a count in force whose growth has slowed year by year from 30 % to 15 % grows again
 next year, but does not jump back to 30 %.
 """
@@ -38,10 +38,14 @@ def test_smooth_growing_stock():
          "target_year": 2025, "target_value": 0.95 * latest},
         {"indicator": "stock", "name": "on trend, 2030", "unit": "件", "kind": "stock",
          "target_year": 2030, "target_value": latest * 1.1**6},
+        {"indicator": "stock", "name": "10% above trend, 2030", "unit": "件", "kind": "stock",
+         "target_year": 2030, "target_value": 1.1 * latest * 1.1**6},
     ])
     table = assess(targets, series, draws=DRAWS, seed=SEED).table
     assert _p(table, "5% below today, 2025") >= 0.98
     assert 0.3 <= _p(table, "on trend, 2030") <= 0.7
+    # ten smooth years do not make six years ahead certain to within a few percent
+    assert _p(table, "10% above trend, 2030") >= 0.05
 
 
 def test_ratio_rising_half_a_point_a_year():
