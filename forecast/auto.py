@@ -222,10 +222,10 @@ def plausible_members(y: np.ndarray, years: np.ndarray, fits: dict[str, tuple[np
 #: n_points >= 5", 11,536 outcomes of patents in force of 31 provinces) the median of every member,
 #: with the scale trend included, put the outcome above the centre (mean PIT 0.65) in a fan far too
 #: wide (12 x PIT variance 0.45, 80 % band 90 %); with these members and the scale measured around
-#: the trend (calibration.raw_scale) the mean PIT is 0.62 and the fan about right (12 x variance
-#: 0.83, 80 % band 80 %). Attainment Brier at 5 / 8 points 0.1634 / 0.1826 -> 0.1607 / 0.1817
-#: (benchmarks/attainment.py): better at the 2015-2019 origins, worse at 2021, where the provinces'
-#: growth slowed.
+#: the trend (calibration.raw_scale, floored at TREND_NOISE_FLOOR) the mean PIT is 0.62 and the fan
+#: about right (12 x variance 0.82, 80 % band 81 %). Attainment Brier at 5 / 8 points 0.1634 / 0.1826
+#: -> 0.1603 / 0.1814 (benchmarks/attainment.py): better at the 2015-2019 origins, worse at 2021,
+#: where the provinces' growth slowed.
 STOCK_MEMBERS = ("drift", "logdrift", "damped", "logdamped")
 
 
