@@ -109,6 +109,8 @@ def learnability(rows: pd.DataFrame, back: int, min_scores: int = 20) -> tuple[p
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lengths", default="3,5,8,all", help="comma-separated cuts: 3, 5, 8, all")
+    ap.add_argument("--set", default="yearbook", choices=("yearbook", "holdout"),
+                    help="the scored indicators or the held-out ones (attainment.py)")
     ap.add_argument("--all-origins", action="store_true", help="every origin year 2013-2021, not every other")
     ap.add_argument("--by", default="origin,h,kind,points", help="groupings, one table each: origin, h, kind, "
                                                                   "points, length, indicator, smooth")
@@ -120,7 +122,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=A.SEED)
     args = ap.parse_args(argv)
     lengths = A._parse_list(args.lengths, A.LENGTHS, "cut")
-    units = A.build_units(["yearbook"], lengths, quick=False, draws=args.draws, seed=args.seed, use_sf=False,
+    units = A.build_units([args.set], lengths, quick=False, draws=args.draws, seed=args.seed, use_sf=False,
                           all_origins=args.all_origins)
     if args.workers > 1:
         with ProcessPoolExecutor(args.workers) as ex:
@@ -129,7 +131,7 @@ def main(argv=None) -> int:
         rows = pd.DataFrame([r for u in units for r in pit_rows(u)])
     if args.where:
         rows = rows.query(args.where)
-    print(f"# PIT of the yearbook cuts {args.lengths}, {'all' if args.all_origins else 'default'} origins"
+    print(f"# PIT of the {args.set} cuts {args.lengths}, {'all' if args.all_origins else 'default'} origins"
           f"{', ' + args.where if args.where else ''}; {args.draws} draws, seed {args.seed}\n")
     for by in [b.strip() for b in args.by.split(",") if b.strip()]:
         print("\n".join(A._md(table(rows, by))) + "\n")

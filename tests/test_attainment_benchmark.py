@@ -167,3 +167,12 @@ def test_learnability_reads_only_outcomes_known_at_the_origin():
             for o in range(2013, 2019)]
     later, _ = pit.learnability(pd.DataFrame(rows + wild), back=1, min_scores=2)
     assert later[["mean learned", "sd learned"]].to_numpy() == pytest.approx(cells[["mean learned", "sd learned"]].to_numpy())
+
+
+def test_holdout_set_shares_no_indicator_with_the_scored_one():
+    """The held-out indicators were never scored, so no constant was chosen on them."""
+    assert not set(bench.HOLDOUT_KINDS) & set(bench.KINDS)
+    hold = bench.load_yearbook(kinds=bench.HOLDOUT_KINDS)
+    assert set(hold["indicator"]) == set(bench.HOLDOUT_KINDS)
+    assert bench.NATIONAL not in set(hold["region"]) and (hold["kind"] == "annual").all()
+    assert hold["region"].nunique() == 31
