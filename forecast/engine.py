@@ -270,6 +270,10 @@ def _one_series(region, indicator, years: np.ndarray, y: np.ndarray, units, *, t
                    else f"{kept[0]:.0%} every year ahead")
             weighing = (f"its own departure from them kept {how}, as the peers' "
                         f"departures over {spanned} year{'s' if spanned != 1 else ''} were")
+            if gp.persistence_sd:
+                strayed = gp.persistence_sd[0]
+                width = f"{strayed:.2f} in logs" if gp.log else _per_year(strayed, unit, sign="")
+                weighing += f"; half the paths as wide as the peers strayed from that rule (sd {width} a year ahead)"
         else:
             weighing = f"weighted like {gp.weight:.1f} year(s) of own history"
         notes.append(f"{gp.source}: growth and its uncertainty from peers (median {_per_year(gp.growth, unit, gp.log)}, "

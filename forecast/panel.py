@@ -114,6 +114,7 @@ class GrowthPrior:
     log : the scale of the above.
     persistence : ``growth_persistence`` for the series' span, h = 1, 2, ... (empty when not
         asked for or not estimable).
+    persistence_sd : ``persistence_spread`` for the same span and horizons (empty with it).
     """
 
     growth: float
@@ -125,6 +126,7 @@ class GrowthPrior:
     weight: float = GROWTH_WEIGHT
     log: bool = True
     persistence: tuple = ()
+    persistence_sd: tuple = ()
 
     @property
     def source(self) -> str:
@@ -266,9 +268,10 @@ def peer_growth(panel, *, region: str, indicator: str, as_of: int | None = None,
         noise = _MAD_TO_SD * _weighted_quantile(np.abs(resid[ok]), rw, 0.5)
     noise_years = int(np.unique(year_b[ok]).size)
     w = growth_weight(noise, spread, noise_years) if weight is None else float(weight)
-    kept = growth_persistence(st, span=span, as_of=as_of, log=log) if span else ()
+    fit = _persistence_fit(st, span, as_of, log) if span else _PersistenceFit((), ())
     return GrowthPrior(growth=centre, spread=spread, noise=noise, n_peers=n_peers,
-                       n_pairs=int(codes.size), last_year=last, weight=w, log=bool(log), persistence=kept)
+                       n_pairs=int(codes.size), last_year=last, weight=w, log=bool(log), persistence=fit.kept,
+                       persistence_sd=fit.sd)
 
 
 #: Huber's threshold in standard deviations (95 % efficiency at the normal).
@@ -308,16 +311,46 @@ def growth_persistence(panel, *, span: int, indicator: str | None = None, as_of:
     [1.0, 1.0, 1.0]
     """
     st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
+    return _persistence_fit(st, span, as_of, log, horizon).kept if st is not None else ()
+
+
+def persistence_spread(panel, *, span: int, indicator: str | None = None, as_of: int | None = None,
+                       log: bool = True, horizon: int = PERSISTENCE_HORIZON) -> tuple[float, ...]:
+    """How far the peers' growth over the next ``h`` years strayed from what
+    ``growth_persistence`` predicts: the robust standard deviation (1.4826 * MAD) of the
+    departures ``y - beta_h x`` of the same fit, in growth a year, h = 1, 2, ... (as many as
+    ``growth_persistence`` gives). Each year's median is taken out, so a shock common to every
+    region is not in it. ``forecast.shortseries`` sizes half of a short series' paths by it.
+
+    >>> years = np.arange(2010, 2020)
+    >>> rates = np.linspace(0.02, 0.20, 25)  # every region keeps its own growth rate exactly
+    >>> panel = pd.DataFrame([{"region": f"r{i}", "indicator": "x", "year": t, "value": 100 * np.exp(g * (t - 2010))}
+    ...                       for i, g in enumerate(rates) for t in years])
+    >>> [round(s, 6) for s in persistence_spread(panel, indicator="x", span=2, horizon=2)]
+    [0.0, 0.0]
+    """
+    st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
+    return _persistence_fit(st, span, as_of, log, horizon).sd if st is not None else ()
+
+
+@dataclass(frozen=True)
+class _PersistenceFit:
+    kept: tuple
+    sd: tuple
+
+
+def _persistence_fit(st: "IndicatorStats", span, as_of, log: bool, horizon: int = PERSISTENCE_HORIZON) -> _PersistenceFit:
+    """``_persistence`` once per indicator, span, as-of year, scale and horizon."""
     span = int(span)
-    if st is None or span < 1:
-        return ()
+    if span < 1:
+        return _PersistenceFit((), ())
     key = (span, as_of, bool(log), int(horizon))
     if key not in st._persistence:
         st._persistence[key] = _persistence(st, span, as_of, bool(log), int(horizon))
     return st._persistence[key]
 
 
-def _persistence(st: "IndicatorStats", span: int, as_of, log: bool, horizon: int) -> tuple[float, ...]:
+def _persistence(st: "IndicatorStats", span: int, as_of, log: bool, horizon: int) -> _PersistenceFit:
     from scipy.optimize import least_squares  # only short series need it (statsmodels' RLM: +0.9 s import)
 
     grid = st.grid[:, st.grid_years <= as_of] if as_of is not None else st.grid
@@ -326,6 +359,7 @@ def _persistence(st: "IndicatorStats", span: int, as_of, log: bool, horizon: int
             grid = np.where(grid > 0, np.log(np.where(grid > 0, grid, 1.0)), np.nan)
     n = grid.shape[1]
     kept: list[float] = []
+    sds: list[float] = []
     for h in range(1, horizon + 1):
         if n - h - span < 1:
             break
@@ -347,7 +381,8 @@ def _persistence(st: "IndicatorStats", span: int, as_of, log: bool, horizon: int
             slope = float(least_squares(lambda b: yd - b[0] * xd, [slope], loss="huber",
                                         f_scale=HUBER_K * scale).x[0])
         kept.append(float(np.clip(slope, 0.0, 1.0)))
-    return tuple(kept)
+        sds.append(_MAD_TO_SD * float(np.median(np.abs(yd - kept[-1] * xd))))
+    return _PersistenceFit(tuple(kept), tuple(sds))
 
 
 #: The panel's noise must rest on changes in growth in at least this many different years before

@@ -8,8 +8,8 @@ import pytest
 from forecast.auto import AutoModel
 from forecast.engine import forecast_series
 from forecast.errors import ForecastError
-from forecast.panel import GrowthPrior, growth_pairs, growth_persistence, peer_growth
-from forecast.shortseries import anchored_growth, anchored_paths, anchored_point
+from forecast.panel import GrowthPrior, growth_pairs, growth_persistence, peer_growth, persistence_spread
+from forecast.shortseries import anchored_band, anchored_growth, anchored_paths, anchored_point
 
 
 def _panel(spec, indicator="x", unit="件"):
@@ -232,3 +232,34 @@ def test_engine_centre_follows_the_panels_persistence():
     assert persistent.point[-1] > 1.8 * noise.point[-1]
     assert noise.point[-1] < 169.0 * np.exp(0.13 * 6)  # back near the peers' pace
     assert any("its own departure from them kept" in n for n in noise.notes)
+
+
+def test_peers_straying_from_the_persistence_rule_is_learned_and_sizes_half_the_paths():
+    """``persistence_spread``: the departures the kept share did not predict. A panel whose
+    regions keep their own growth exactly strays by nothing; one whose departures are drawn
+    anew each year strays by about their sd (0.05 a year over one year, less over more)."""
+    exact = persistence_spread(_departures_panel(True), indicator="x", span=2)
+    fresh = persistence_spread(_departures_panel(False), indicator="x", span=2)
+    assert len(exact) == len(fresh) == 6 and max(exact) < 1e-3
+    assert 0.03 < fresh[0] < 0.07 and fresh[-1] < fresh[0]
+    panel = _departures_panel(False)
+    assert persistence_spread(panel, indicator="x", span=2, as_of=2015) == persistence_spread(
+        panel[panel["year"] <= 2015], indicator="x", span=2)
+    assert persistence_spread(SPARSE, indicator="x", span=2) == ()
+    # every other path is sized by it: with a learned sd of zero those paths sit on the centre
+    # (the band of the mixture is narrower than the spread model's), the others are unchanged
+    y, years, h = [100.0, 121.0, 130.0], [2020, 2021, 2022], 4
+    plain = replace(PRIOR, persistence=(0.5,))
+    still = replace(PRIOR, persistence=(0.5,), persistence_sd=(0.0,))
+    paths = anchored_paths(y, years, still, h, 400, np.random.default_rng(1))
+    centre = anchored_point(y, years, still, h)
+    np.testing.assert_allclose(paths[1::2], np.broadcast_to(centre, paths[1::2].shape))
+    np.testing.assert_allclose(paths[0::2], anchored_paths(y, years, plain, h, 400, np.random.default_rng(1))[0::2])
+    lo_plain, hi_plain = anchored_band(y, years, plain, h, 0.1)
+    lo, hi = anchored_band(y, years, replace(PRIOR, persistence=(0.5,), persistence_sd=(0.01,)), h, 0.1)
+    assert np.all(hi < hi_plain) and np.all(lo > lo_plain)
+    # the band is the mixture's: 80 % of a large sample of paths inside it
+    mixed = replace(PRIOR, persistence=(0.5,), persistence_sd=(0.01,))
+    many = anchored_paths(y, years, mixed, h, 40000, np.random.default_rng(2))
+    inside = np.mean((many >= lo) & (many <= hi), axis=0)
+    np.testing.assert_allclose(inside, 0.8, atol=0.01)
