@@ -17,10 +17,10 @@ h = 1..6. For calibrated forecasts the PIT is uniform:
 for each indicator, length and origin T, the PITs (as normal scores) of the same indicator's cuts
 from the K origins before T whose outcomes were known by T, against the PITs of the cuts made at
 T; it prints the correlation, over (indicator, length, T) cells, of their means (the centre's
-bias) and of their standard deviations (the width around it). Needs ``--all-origins``.
+bias) and of their standard deviations (the width around it). Needs every origin (not ``--every-other``).
 
-Usage: ``python benchmarks/pit_cuts.py [--lengths 3,5,8,all] [--all-origins] [--by origin,h,kind,points,smooth]
-[--where "kind == 'stock'"] [--learn 5]``; 4-25 s on 2 workers (all origins: about 60 s).
+Usage: ``python benchmarks/pit_cuts.py [--lengths 3,5,8,all] [--every-other] [--by origin,h,kind,points,smooth]
+[--where "kind == 'stock'"] [--learn 5]``; about 60 s on 2 workers (`--every-other`: 4-25 s).
 """
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lengths", default="3,5,8,all", help="comma-separated cuts: 3, 5, 8, all")
     ap.add_argument("--set", default="yearbook", choices=("yearbook", "holdout"),
                     help="the scored indicators or the held-out ones (attainment.py)")
-    ap.add_argument("--all-origins", action="store_true", help="every origin year 2013-2021, not every other")
+    A.add_origin_flags(ap)
     ap.add_argument("--by", default="origin,h,kind,points", help="groupings, one table each: origin, h, kind, "
                                                                   "points, length, indicator, smooth")
     ap.add_argument("--where", default="", help="pandas query on the rows first, e.g. \"kind == 'stock'\"")
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     lengths = A._parse_list(args.lengths, A.LENGTHS, "cut")
     units = A.build_units([args.set], lengths, quick=False, draws=args.draws, seed=args.seed, use_sf=False,
-                          all_origins=args.all_origins)
+                          all_origins=not args.every_other)
     if args.workers > 1:
         with ProcessPoolExecutor(args.workers) as ex:
             rows = pd.DataFrame([r for rs in ex.map(pit_rows, units) for r in rs])
@@ -131,7 +131,7 @@ def main(argv=None) -> int:
         rows = pd.DataFrame([r for u in units for r in pit_rows(u)])
     if args.where:
         rows = rows.query(args.where)
-    print(f"# PIT of the {args.set} cuts {args.lengths}, {'all' if args.all_origins else 'default'} origins"
+    print(f"# PIT of the {args.set} cuts {args.lengths}, {'odd-year' if args.every_other else 'all'} origins"
           f"{', ' + args.where if args.where else ''}; {args.draws} draws, seed {args.seed}\n")
     for by in [b.strip() for b in args.by.split(",") if b.strip()]:
         print("\n".join(A._md(table(rows, by))) + "\n")
@@ -143,7 +143,7 @@ def main(argv=None) -> int:
             print("\n".join(A._md(cells.round(3))) + "\n")
             print(", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in corr.items()))
         else:
-            print("too few cells: run with --all-origins")
+            print("too few cells: run without --every-other")
     return 0
 
 

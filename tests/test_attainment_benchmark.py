@@ -176,3 +176,15 @@ def test_holdout_set_shares_no_indicator_with_the_scored_one():
     assert set(hold["indicator"]) == set(bench.HOLDOUT_KINDS)
     assert bench.NATIONAL not in set(hold["region"]) and (hold["kind"] == "annual").all()
     assert hold["region"].nunique() == 31
+
+
+def test_every_origin_by_default_and_the_odd_years_on_request():
+    def origins(argv):
+        ap = bench.argparse.ArgumentParser()
+        bench.add_origin_flags(ap)
+        args = ap.parse_args(argv)
+        units = bench.build_units(["holdout"], ["3"], quick=False, draws=10, seed=0, use_sf=False,
+                                  all_origins=not args.every_other)
+        return sorted({u["origin"] for u in units})
+    assert origins([]) == origins(["--all-origins"]) == list(range(2013, 2022))
+    assert origins(["--every-other"]) == [2013, 2015, 2017, 2019, 2021]
