@@ -119,7 +119,8 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from scipy.optimize import minimize
+from scipy.special import expit, logit, ndtr, ndtri
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -620,6 +621,29 @@ def reliability_tables(rows: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.
     return tables, flags
 
 
+def recalibration(p, y) -> tuple[float, float, float]:
+    """What miscalibration costs: the Brier score of ``p`` against outcomes ``y``, the Brier score
+    after the best logistic recalibration ``expit(a + b logit p)`` fitted to the same targets (an
+    in-sample bound: no method that keeps the ranking of ``p`` and only reshapes it does better), and
+    the slope ``b`` (above 1: timid, probabilities should be further from 0.5; below 1: overconfident).
+    Cox (1958), "Two further applications of a model for binary regression", *Biometrika* 45, 562-565."""
+    p = np.clip(np.asarray(p, float), 0.005, 0.995)
+    y = np.asarray(y, float)
+    x = logit(p)
+    fit = minimize(lambda ab: np.mean((expit(ab[0] + ab[1] * x) - y) ** 2), x0=[0.0, 1.0], method="BFGS")
+    return brier(p, y), float(fit.fun), float(fit.x[1])
+
+
+def recalibration_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """targetcast per set x cut: ``recalibration``."""
+    out = []
+    for (st, length), g in sorted(rows.groupby(["set", "length"], sort=False), key=lambda kv: _cell_order(kv[0])):
+        b, best, slope = recalibration(g["p_targetcast"], g["outcome"])
+        out.append({"set": st, "cut": length, "Brier": f"{b:.4f}", "recalibrated": f"{best:.4f}",
+                    "cost of miscalibration": f"{b - best:.4f}", "slope": f"{slope:.2f}"})
+    return pd.DataFrame(out)
+
+
 def render(rows: pd.DataFrame, methods: list[str], *, header: str, boot: int, seed: int, notes: list[str]) -> str:
     scores, boots = score_table(rows, methods, boot=boot, seed=seed)
     rel, flags = reliability_tables(rows)
@@ -639,6 +663,8 @@ def render(rows: pd.DataFrame, methods: list[str], *, header: str, boot: int, se
         md += [f"**{st}: reliability of targetcast** (cells: mean P → observed rate (targets); '!' = at least "
                f"{FLAG_MIN_N} targets and more than {100 * FLAG_GAP:.0f} points off the diagonal)", ""]
         md += _md(t.fillna("")) + [""]
+    md += ["**What miscalibration costs targetcast** (Brier after the best logistic recalibration of its P on the "
+           "same targets, in sample; slope > 1: timid, < 1: overconfident)", ""] + _md(recalibration_table(rows)) + [""]
     md += [f"**Reliability bins with >= {FLAG_MIN_N} targets more than {100 * FLAG_GAP:.0f} points off the "
            f"diagonal** ({len(flags)}; largest gap first)", ""]
     md += (_md(flags) if len(flags) else ["none"]) + [""]

@@ -188,3 +188,14 @@ def test_every_origin_by_default_and_the_odd_years_on_request():
         return sorted({u["origin"] for u in units})
     assert origins([]) == origins(["--all-origins"]) == list(range(2013, 2022))
     assert origins(["--every-other"]) == [2013, 2015, 2017, 2019, 2021]
+
+
+def test_recalibration_finds_nothing_to_gain_on_calibrated_p_and_a_steep_slope_on_timid_p():
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.02, 0.98, 20000)
+    y = (rng.uniform(size=p.size) < p).astype(float)
+    b, best, slope = bench.recalibration(p, y)
+    assert b - best < 0.001 and abs(slope - 1) < 0.1
+    timid = bench.expit(0.5 * bench.logit(p))  # the same forecasts pulled halfway to 0.5 on the logit
+    b, best, slope = bench.recalibration(timid, y)
+    assert b - best > 0.005 and abs(slope - 2) < 0.2
