@@ -49,12 +49,12 @@ between-region spread sizes every path alike, while the regions' departures are 
 long tails (most regions stay close to the rule, a few stray far). Every other path is
 therefore sized by the learned sd instead (an equal linear pool of the two predictive
 distributions, as the ensemble pools its members; the series' own widening by its departure
-kept in both). 3-point cuts (benchmarks/attainment.py, default origins): yearbook Brier
-0.1488 either way, its 2-4 point bins at P 0.35 / 0.65 from 6.1 to 5.5 points off (0.5 without
-the 2013 origin, whose 4-year panel gives no persistence, was 2.2); the held-out indicators
-0.1431 -> 0.1408, their timid 2-4 point bins 9.7 -> 8.0 points at most. Either estimate alone
-was worse: the learned sd alone, yearbook 0.1503 (too narrow in the tails, P 0.04 came true
-6 %); with the year-to-year change in the peers' median growth added, 0.1521.
+kept in both). 3-point cuts (benchmarks/attainment.py, every origin 2013-2021): yearbook Brier
+0.1497 -> 0.1494, its 2-4 point reliability bins from up to 5.4 points off to within 5; the
+held-out indicators 0.1445 -> 0.1416, their timid 2-4 point bins 10.6 -> 8.6 points off at most.
+Either estimate alone was worse (odd-year origins): the learned sd alone, yearbook 0.1488 ->
+0.1503 (too narrow in the tails, P 0.04 came true 6 %); with the year-to-year change in the
+peers' median growth added, 0.1521.
 
 A share modelled in its own points (the engine's bounded series far from their bounds) uses
 the same model without the logs (``GrowthPrior.log`` False: growth, spread and noise are
@@ -284,6 +284,12 @@ def _learned_ratio(a: AnchoredGrowth, prior: GrowthPrior, h: np.ndarray) -> np.n
     return learned / plain
 
 
+def _mixture_half(s1: float, s2: float, q: float) -> float:
+    """The ``1 - q`` quantile of the equal mixture of N(0, s1^2) and N(0, s2^2) (``q`` < 0.5)."""
+    s2 = max(s2, 1e-12 * s1)  # a learned sd of 0: those paths sit on the centre
+    return brentq(lambda x: 0.5 * ndtr(x / s1) + 0.5 * ndtr(x / s2) - (1 - q), 0.0, ndtri(1 - q) * max(s1, s2))
+
+
 def anchored_band(y, years, prior: GrowthPrior, horizon: int, q: float, *, own_point=None):
     """The ``q`` and ``1 - q`` quantiles of ``anchored_paths`` in each year, without draws
     (normal on the prior's scale, or the equal mixture of the two normals of the module
@@ -293,12 +299,7 @@ def anchored_band(y, years, prior: GrowthPrior, horizon: int, q: float, *, own_p
     centre = _z_centre(y, years, a, prior, horizon, own_point)
     h = np.arange(1, int(horizon) + 1, dtype=float)
     sd, ratio = _sd(a, prior, h), _learned_ratio(a, prior, h)
-    if ratio is None:
-        half = ndtri(1 - q) * sd
-    else:  # the mixture's quantile: 0.5 F(x / sd) + 0.5 F(x / (ratio sd)) = 1 - q
-        half = np.array([brentq(lambda x, s1=s1, s2=s2: 0.5 * ndtr(x / s1) + 0.5 * ndtr(x / s2) - (1 - q),
-                                0.0, ndtri(1 - q) * max(s1, s2)) if min(s1, s2) > 0 else ndtri(1 - q) * max(s1, s2)
-                         for s1, s2 in zip(sd, ratio * sd)])
+    half = ndtri(1 - q) * sd if ratio is None else np.array([_mixture_half(s1, s1 * r, q) for s1, r in zip(sd, ratio)])
     return _unscale(centre - half, prior), _unscale(centre + half, prior)
 
 

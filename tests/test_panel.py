@@ -258,6 +258,8 @@ def test_peers_straying_from_the_persistence_rule_is_learned_and_sizes_half_the_
     lo_plain, hi_plain = anchored_band(y, years, plain, h, 0.1)
     lo, hi = anchored_band(y, years, replace(PRIOR, persistence=(0.5,), persistence_sd=(0.01,)), h, 0.1)
     assert np.all(hi < hi_plain) and np.all(lo > lo_plain)
+    lo0, hi0 = anchored_band(y, years, still, h, 0.1)  # half the paths on the centre: still a finite band
+    assert np.all((centre < hi0) & (hi0 < hi_plain)) and np.all((lo_plain < lo0) & (lo0 < centre))
     # the band is the mixture's: 80 % of a large sample of paths inside it
     mixed = replace(PRIOR, persistence=(0.5,), persistence_sd=(0.01,))
     many = anchored_paths(y, years, mixed, h, 40000, np.random.default_rng(2))
