@@ -20,9 +20,10 @@ a flow): R&D expenditure by source of funds (enterprise, government, foreign, ot
 CNY) and agricultural plant-variety rights (applications, grants; counts of a few dozen, 2019
 missing in every series, zeros drop a cut as for every count). Left out of ``yearbook`` for
 being no plan's indicator, so they are the nearest thing to a held-out set of provincial series:
-scored like ``yearbook`` (same origins, cuts, targets, peers of the same indicator) and not used to
-choose anything. Added in the seventh pass of issue 10; every constant before it was chosen
-without them.
+scored like ``yearbook`` (same origins, cuts, targets, peers of the same indicator). Added in the
+seventh pass of issue 10: every constant before it was chosen without them; that pass's choice
+among three widths for short series saw them (benchmarks/README.md), no constant was fitted on
+them.
 
 ``m3``: ``benchmarks/data/m3_yearly.csv``, 645 series, training and test values read as one
 series; kind ``annual``; no peer panel (``panel=None``: M3 series have no peers).
