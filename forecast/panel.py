@@ -310,8 +310,7 @@ def growth_persistence(panel, *, span: int, indicator: str | None = None, as_of:
     >>> [round(b, 2) for b in growth_persistence(panel, indicator="x", span=2, horizon=3)]
     [1.0, 1.0, 1.0]
     """
-    st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
-    return _persistence_fit(st, span, as_of, log, horizon).kept if st is not None else ()
+    return _persistence_of(panel, indicator, span, as_of, log, horizon).kept
 
 
 def persistence_spread(panel, *, span: int, indicator: str | None = None, as_of: int | None = None,
@@ -329,14 +328,19 @@ def persistence_spread(panel, *, span: int, indicator: str | None = None, as_of:
     >>> [round(s, 6) for s in persistence_spread(panel, indicator="x", span=2, horizon=2)]
     [0.0, 0.0]
     """
-    st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
-    return _persistence_fit(st, span, as_of, log, horizon).sd if st is not None else ()
+    return _persistence_of(panel, indicator, span, as_of, log, horizon).sd
 
 
 @dataclass(frozen=True)
 class _PersistenceFit:
     kept: tuple
     sd: tuple
+
+
+def _persistence_of(panel, indicator, span, as_of, log: bool, horizon: int) -> _PersistenceFit:
+    """``_persistence_fit`` of a DataFrame, PeerPanel or IndicatorStats (nothing without the indicator)."""
+    st = panel if isinstance(panel, IndicatorStats) else PeerPanel.of(panel).stats(indicator)
+    return _persistence_fit(st, span, as_of, log, horizon) if st is not None else _PersistenceFit((), ())
 
 
 def _persistence_fit(st: "IndicatorStats", span, as_of, log: bool, horizon: int = PERSISTENCE_HORIZON) -> _PersistenceFit:

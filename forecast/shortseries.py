@@ -71,7 +71,7 @@ Practice* (3rd ed.), section 5.2 (random walk with drift).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import brentq
@@ -280,8 +280,7 @@ def _learned_ratio(a: AnchoredGrowth, prior: GrowthPrior, h: np.ndarray) -> np.n
     if learned.size == 0:
         return None
     learned = learned[np.minimum(h.astype(int), learned.size) - 1] * h
-    plain = np.sqrt((float(prior.spread) * np.sqrt(1 + 1 / max(int(prior.n_peers), 1)) * h) ** 2 + a.noise**2 * h)
-    return learned / plain
+    return learned / _sd(replace(a, growth_sd=float(prior.spread)), prior, h)
 
 
 def _mixture_half(s1: float, s2: float, q: float) -> float:

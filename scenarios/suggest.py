@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios.errors import ScenarioError, unknown_names
+from scenarios.targets import stock_series
 
 SUGGEST_COLUMNS = [
     "region", "indicator", "unit", "latest_year", "latest_value", "to_year", "direction", "confidence",
@@ -209,7 +210,6 @@ def plan_selection(targets: pd.DataFrame, series: pd.DataFrame, plans=None):
         Unknown plan (with close matches), or no target of the plans has history.
     """
     from scenarios.risk import select_plans
-    from scenarios.targets import stock_series
 
     have = set(zip(series["region"], series["indicator"]))
     data, sel = series, targets
